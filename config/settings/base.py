@@ -1,0 +1,127 @@
+"""All settings, read from the environment where they differ between machines.
+
+Production differences come from environment variables (DJANGO_*, WCOMPAT_*), not from a separate module.
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    return os.environ.get(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+# GENERAL
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/settings/#debug
+DEBUG = env_bool("DJANGO_DEBUG", False)
+# https://docs.djangoproject.com/en/5.2/ref/settings/#secret-key
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "insecure-development-key-change-me")
+# https://docs.djangoproject.com/en/5.2/ref/settings/#allowed-hosts
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+TIME_ZONE = "UTC"
+USE_TZ = True
+LANGUAGE_CODE = "en-us"
+USE_I18N = True
+# WordPress routes are matched without a trailing slash; a redirect would break signed POSTs.
+APPEND_SLASH = False
+
+# https://docs.djangoproject.com/en/5.2/ref/settings/#secure-proxy-ssl-header
+# Set DJANGO_SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO behind a TLS-terminating proxy.
+if os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (os.environ["DJANGO_SECURE_PROXY_SSL_HEADER"], "https")
+
+# DATABASES
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/settings/#databases
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.environ.get("DJANGO_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+    }
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# APPS
+# ------------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "wcompat",
+    "customers",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "wcompat.middleware.WpRestMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# STATIC
+# ------------------------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# DJANGO REST FRAMEWORK
+# ------------------------------------------------------------------------------
+# https://www.django-rest-framework.org/api-guide/settings/
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["wcompat.authentication.ConsumerKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["wcompat.permissions.CapabilityPermission"],
+    "DEFAULT_RENDERER_CLASSES": ["wcompat.renderers.WpJSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "wcompat.exceptions.wc_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "wcompat",
+    "DESCRIPTION": "The WooCommerce REST API for customers.",
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": r"/wp-json/wc/v1",
+}
+
+# WCOMPAT (WooCommerce conventions; defaults in wcompat/conf.py)
+# ------------------------------------------------------------------------------
+# Basic auth and query-string keys are only honoured on HTTPS, as in WooCommerce. The development
+# server (`make serve`) turns this on; production leaves it off.
+WCOMPAT_ALLOW_INSECURE_KEY_AUTH = env_bool("WCOMPAT_ALLOW_INSECURE_KEY_AUTH", False)
+# The site's public base URL (scheme://host[:port]) used in links; empty means the request's own host.
+WCOMPAT_SITE_URL = os.environ.get("WCOMPAT_SITE_URL", "")

@@ -1,0 +1,147 @@
+"""The customer domain: WordPress users as WooCommerce sees them, their addresses, orders and downloads."""
+
+import secrets
+
+from django.contrib.auth.hashers import make_password
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from customers.choices import AddressType, CustomerRole, OrderStatus
+
+ADDRESS_FIELDS = (
+    "first_name",
+    "last_name",
+    "company",
+    "address_1",
+    "address_2",
+    "city",
+    "state",
+    "postcode",
+    "country",
+    "email",
+    "phone",
+)
+
+
+class Customer(models.Model):
+    """A WordPress user with WooCommerce's customer data.
+
+    The id plays the WordPress user ID. Email is unique case-insensitively, as MySQL's collation makes
+    it in WordPress. The password is kept only as a Django password hash.
+    """
+
+    username = models.CharField(_("username"), max_length=60, unique=True)
+    email = models.CharField(_("email"), max_length=100)
+    first_name = models.TextField(_("first name"), blank=True, default="")
+    last_name = models.TextField(_("last name"), blank=True, default="")
+    display_name = models.CharField(_("display name"), max_length=250, blank=True, default="")
+    role = models.CharField(_("role"), max_length=20, choices=CustomerRole.choices, default=CustomerRole.CUSTOMER)
+    password = models.CharField(_("password"), max_length=128, blank=True, default="")
+    date_created = models.DateTimeField(_("date created"), default=timezone.now)
+    date_modified = models.DateTimeField(_("date modified"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="%(app_label)s_%(class)s_unique_email",
+                violation_error_message=_("An account is already registered with this email address."),
+            )
+        ]
+        indexes = [
+            models.Index(fields=["role", "display_name"], name="customers_role_display"),
+            models.Index(fields=["display_name"], name="customers_display_name"),
+            models.Index(fields=["date_created"], name="customers_date_created"),
+        ]
+        permissions = [("batch_customer", _("Can create, update and delete customers in batches"))]
+
+    def __str__(self) -> str:
+        return f"{self.username} <{self.email}>"
+
+    def set_password(self, raw_password: str) -> None:
+        self.password = make_password(raw_password)
+
+
+class Address(models.Model):
+    """A customer's billing or shipping address; every value is a string, "" when unset."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="addresses")
+    type = models.CharField(_("type"), max_length=10, choices=AddressType.choices)
+    first_name = models.TextField(_("first name"), blank=True, default="")
+    last_name = models.TextField(_("last name"), blank=True, default="")
+    company = models.TextField(_("company"), blank=True, default="")
+    address_1 = models.TextField(_("address line 1"), blank=True, default="")
+    address_2 = models.TextField(_("address line 2"), blank=True, default="")
+    city = models.TextField(_("city"), blank=True, default="")
+    state = models.TextField(_("state"), blank=True, default="")
+    postcode = models.TextField(_("postcode"), blank=True, default="")
+    country = models.TextField(_("country"), blank=True, default="")
+    email = models.TextField(_("email"), blank=True, default="")
+    phone = models.TextField(_("phone"), blank=True, default="")
+
+    class Meta:
+        ordering = ["customer", "type"]
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        constraints = [models.UniqueConstraint(fields=["customer", "type"], name="%(app_label)s_%(class)s_unique_type")]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} address of customer {self.customer_id}"
+
+
+def new_order_key() -> str:
+    return "wc_order_" + secrets.token_hex(7)[:13]
+
+
+class Order(models.Model):
+    """The minimum of a WooCommerce order that customer statistics and downloads are computed from."""
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.SET_NULL, null=True, blank=True, related_name="orders", verbose_name=_("customer")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING)
+    total = models.DecimalField(_("total"), max_digits=14, decimal_places=2, default=0)
+    date_created = models.DateTimeField(_("date created"), default=timezone.now)
+    order_key = models.CharField(_("order key"), max_length=40, default=new_order_key, unique=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        indexes = [models.Index(fields=["customer", "status"], name="customers_order_cust_status")]
+
+    def __str__(self) -> str:
+        return f"Order #{self.pk}"
+
+
+class Download(models.Model):
+    """A downloadable-product permission: which file of which product a customer may download, and how often.
+
+    `downloads_remaining` None means unlimited; `access_expires` None means never.
+    """
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="downloads")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="downloads")
+    product_id = models.PositiveBigIntegerField(_("product id"))
+    product_name = models.CharField(_("product name"), max_length=200, blank=True, default="")
+    product_url = models.CharField(_("product URL"), max_length=500, blank=True, default="")
+    download_id = models.CharField(_("download id"), max_length=36)
+    download_name = models.CharField(_("file name"), max_length=200, blank=True, default="")
+    file_url = models.CharField(_("file URL"), max_length=500, blank=True, default="")
+    file_enabled = models.BooleanField(_("file enabled"), default=True)
+    downloads_remaining = models.PositiveIntegerField(_("downloads remaining"), null=True, blank=True)
+    access_expires = models.DateTimeField(_("access expires"), null=True, blank=True)
+    email = models.CharField(_("billing email"), max_length=100, blank=True, default="")
+
+    class Meta:
+        ordering = ["order_id", "product_id", "id"]
+        verbose_name = _("download permission")
+        verbose_name_plural = _("download permissions")
+
+    def __str__(self) -> str:
+        return f"{self.download_name or self.download_id} for customer {self.customer_id}"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WcompatConfig(AppConfig):
+    name = "wcompat"
+    verbose_name = "WooCommerce API"

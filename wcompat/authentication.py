@@ -1,0 +1,157 @@
+"""WooCommerce API-key authentication: Basic / query-string keys on HTTPS, OAuth 1.0a on HTTP.
+
+GET /wp-json/wc/v1/customers                     Authorization: Basic base64(ck_…:cs_…)   (HTTPS)
+GET /wp-json/wc/v1/customers?consumer_key=ck_…&consumer_secret=cs_…                      (HTTPS)
+GET /wp-json/wc/v1/customers?oauth_consumer_key=ck_…&oauth_signature=…&…                 (HTTP)
+"""
+
+import base64
+import binascii
+import time
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.request import Request
+
+from wcompat import conf, oauth
+from wcompat.error_codes import WcErrorCode
+from wcompat.exceptions import WcAPIException
+from wcompat.models import ApiKey, OAuthNonce
+from wcompat.params import parse_form_body, php_parse_qs
+
+# last_access is written at most this often per key, so reads do not each cost a write.
+LAST_ACCESS_RESOLUTION = timedelta(seconds=60)
+
+
+def auth_error(message: str, code: str = WcErrorCode.AUTHENTICATION_ERROR) -> WcAPIException:
+    return WcAPIException(code, message, 401)
+
+
+def site_base_url(request) -> str:
+    """scheme://host[:port] of the site: the configured public URL, else the request's own."""
+    configured = conf.get("SITE_URL")
+    if configured:
+        return configured.rstrip("/")
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def now() -> float:
+    return time.time()
+
+
+class ConsumerKeyAuthentication(BaseAuthentication):
+    """Authenticates WooCommerce routes with an ApiKey; request.auth is the key."""
+
+    def authenticate(self, request: Request):
+        django_request = request._request
+        key = None
+        if django_request.is_secure() or conf.get("ALLOW_INSECURE_KEY_AUTH"):
+            key = self._basic(django_request)
+        if key is None:
+            key = self._oauth(django_request)
+        if key is None:
+            return None
+        self._touch(key)
+        return key.user, key
+
+    def authenticate_header(self, request: Request) -> str:
+        return 'Basic realm="WooCommerce API"'
+
+    def _basic(self, request) -> ApiKey | None:
+        query = php_parse_qs(request.META.get("QUERY_STRING", ""))
+        consumer_key, consumer_secret = query.get("consumer_key"), query.get("consumer_secret")
+        if not (
+            isinstance(consumer_key, str) and consumer_key and isinstance(consumer_secret, str) and consumer_secret
+        ):
+            consumer_key, consumer_secret = _basic_credentials(request.META.get("HTTP_AUTHORIZATION", ""))
+        if not consumer_key or not consumer_secret:
+            return None
+        key = ApiKey.find(consumer_key)
+        if key is None:
+            # An unknown key is not an error: the request goes on anonymously, as in WooCommerce.
+            return None
+        if not key.secret_matches(consumer_secret):
+            raise auth_error("Consumer secret is invalid.")
+        return key
+
+    def _oauth(self, request) -> ApiKey | None:
+        params = {**php_parse_qs(request.META.get("QUERY_STRING", "")), **parse_form_body(request)}
+        params.update(oauth.parse_authorization_header(request.META.get("HTTP_AUTHORIZATION", "")))
+        missing = [name for name in oauth.REQUIRED_PARAMS if not params.get(name)]
+        if len(missing) == len(oauth.REQUIRED_PARAMS):
+            return None
+        if missing:
+            noun = "parameter" if len(missing) == 1 else "parameters"
+            raise auth_error(f"Missing OAuth {noun} {', '.join(missing)}", WcErrorCode.AUTHENTICATION_MISSING_PARAMETER)
+        key = ApiKey.find(str(params["oauth_consumer_key"]))
+        if key is None:
+            raise auth_error("Consumer key is invalid.")
+        method = params["oauth_signature_method"]
+        if method not in oauth.SIGNATURE_METHODS:
+            raise auth_error("Invalid signature - signature method is invalid.")
+        base_uri = site_base_url(request) + request.path
+        base_string = oauth.signature_base_string(request.method, base_uri, params)
+        if not oauth.signature_matches(str(params["oauth_signature"]), base_string, key.consumer_secret, method):
+            raise auth_error("Invalid signature - provided signature does not match.")
+        self._use_nonce(key, str(params["oauth_timestamp"]), str(params["oauth_nonce"]))
+        return key
+
+    def _use_nonce(self, key: ApiKey, timestamp: str, nonce: str) -> None:
+        current = now()
+        try:
+            stamp = int(timestamp)
+        except ValueError:
+            raise auth_error("Invalid timestamp.") from None
+        if abs(stamp - current) > oauth.TIMESTAMP_WINDOW:
+            raise auth_error("Invalid timestamp.")
+        try:
+            with transaction.atomic():
+                OAuthNonce.objects.create(api_key=key, nonce=nonce[:255], timestamp=stamp)
+        except IntegrityError:
+            raise auth_error("Invalid nonce - nonce has already been used.") from None
+        # Expired nonces can never be replayed (their timestamp is refused), so they are dropped here.
+        OAuthNonce.objects.filter(timestamp__lt=current - oauth.TIMESTAMP_WINDOW).delete()
+
+    def _touch(self, key: ApiKey) -> None:
+        moment = timezone.now()
+        if key.last_access is None or moment - key.last_access > LAST_ACCESS_RESOLUTION:
+            ApiKey.objects.filter(pk=key.pk).update(last_access=moment)
+            key.last_access = moment
+
+
+def _basic_credentials(header: str) -> tuple[str, str]:
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        return "", ""
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return "", ""
+    username, _, password = decoded.partition(":")
+    return username, password
+
+
+def check_key_scope(request: Request, method: str) -> None:
+    """A key may only read or only write (WooCommerce check_permissions; before routing, 401)."""
+    key = request.auth
+    if not isinstance(key, ApiKey):
+        return
+    if method in ("GET", "HEAD"):
+        if not key.can_read:
+            raise auth_error("The API key provided does not have read permissions.")
+    elif method in ("POST", "PUT", "PATCH", "DELETE"):
+        if not key.can_write:
+            raise auth_error("The API key provided does not have write permissions.")
+    elif method != "OPTIONS":
+        raise auth_error("Unknown request method.")
+
+
+class ConsumerKeyScheme(OpenApiAuthenticationExtension):
+    target_class = ConsumerKeyAuthentication
+    name = "basicAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "basic", "description": "Consumer key as user, consumer secret as password."}

@@ -1,0 +1,26 @@
+"""App defaults, each overridable by a WCOMPAT_* Django setting."""
+
+from django.conf import settings
+
+_DEFAULTS = {
+    "PER_PAGE": 10,
+    "MAX_PER_PAGE": 100,
+    # woocommerce_rest_batch_items_limit
+    "BATCH_LIMIT": 100,
+    # Accept Basic auth and consumer_key/consumer_secret query parameters over plain HTTP.
+    "ALLOW_INSECURE_KEY_AUTH": False,
+    # Public base URL of the site (scheme://host[:port]); empty: the request's scheme and host.
+    "SITE_URL": "",
+    # woocommerce_downloads_grant_access_after_payment: processing orders grant downloads too.
+    "DOWNLOADS_GRANT_ACCESS_AFTER_PAYMENT": True,
+    # woocommerce_registration_generate_username / _password: when False, create requires them.
+    "REGISTRATION_GENERATE_USERNAME": True,
+    "REGISTRATION_GENERATE_PASSWORD": True,
+    # Where the REST API is mounted below the site URL.
+    "REST_PREFIX": "/wp-json",
+}
+
+
+def get(name: str):
+    """Return WCOMPAT_<name> from settings, else the app default."""
+    return getattr(settings, f"WCOMPAT_{name}", _DEFAULTS[name])

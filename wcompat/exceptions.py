@@ -1,0 +1,56 @@
+"""One error shape for the whole API: {"code", "message", "data": {"status", ...}}."""
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from rest_framework import exceptions as drf_exceptions, status
+from rest_framework.response import Response
+
+from wcompat.error_codes import WcErrorCode
+
+logger = logging.getLogger(__name__)
+
+
+class WcAPIException(Exception):
+    """An error the API answers with, in WordPress's WP_Error shape.
+
+    >>> raise WcAPIException("woocommerce_rest_invalid_id", "Invalid resource ID.", 404)
+    """
+
+    def __init__(self, code: str, message: str, status_code: int = 400, **data: Any) -> None:
+        super().__init__(message)
+        self.code = str(code)
+        self.message = message
+        self.status_code = status_code
+        self.data = data
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "data": {"status": self.status_code, **self.data}}
+
+
+def no_route() -> WcAPIException:
+    return WcAPIException(WcErrorCode.NO_ROUTE, "No route was found matching the URL and request method.", 404)
+
+
+def wc_exception_handler(exc: Exception, context: dict) -> Response | None:
+    """DRF exception handler that answers every failure in WooCommerce's error shape."""
+    if isinstance(exc, WcAPIException):
+        return Response(exc.as_dict(), status=exc.status_code)
+    if isinstance(exc, drf_exceptions.MethodNotAllowed | Http404):
+        # WordPress has no 405: a wrong method is an unknown route.
+        error = no_route()
+        return Response(error.as_dict(), status=error.status_code)
+    if isinstance(exc, drf_exceptions.NotAuthenticated | drf_exceptions.AuthenticationFailed):
+        error = WcAPIException(WcErrorCode.AUTHENTICATION_ERROR, str(exc.detail), status.HTTP_401_UNAUTHORIZED)
+        return Response(error.as_dict(), status=error.status_code)
+    if isinstance(exc, drf_exceptions.PermissionDenied | DjangoPermissionDenied):
+        error = WcAPIException("rest_forbidden", "Sorry, you are not allowed to do that.", status.HTTP_403_FORBIDDEN)
+        return Response(error.as_dict(), status=error.status_code)
+    if isinstance(exc, drf_exceptions.APIException):
+        return Response(
+            {"code": exc.default_code, "message": str(exc.detail), "data": {"status": exc.status_code}},
+            status=exc.status_code,
+        )
+    return None

@@ -1,0 +1,61 @@
+"""Headers WordPress sends on every REST response, and JSON for whatever fails below the views."""
+
+import logging
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from wcompat import conf
+from wcompat.error_codes import WcErrorCode
+from wcompat.links import rest_url
+
+logger = logging.getLogger(__name__)
+
+NO_CACHE_HEADERS = {
+    "Expires": "Wed, 11 Jan 1984 05:00:00 GMT",
+    "Cache-Control": "no-cache, must-revalidate, max-age=0, no-store, private",
+}
+
+
+class WpRestMiddleware:
+    """For /wp-json/ paths: WordPress's standard headers, CORS, no-cache for authenticated callers."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(conf.get("REST_PREFIX") + "/") and request.path != conf.get("REST_PREFIX"):
+            return self.get_response(request)
+        response = self.get_response(request)
+        self._add_headers(request, response)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not request.path.startswith(conf.get("REST_PREFIX")):
+            return None
+        logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return JsonResponse(
+            {"code": WcErrorCode.INTERNAL_ERROR, "message": "Internal server error.", "data": {"status": 500}},
+            status=500,
+        )
+
+    def _add_headers(self, request: HttpRequest, response: HttpResponse) -> None:
+        response.headers.setdefault("Link", f'<{rest_url(request, "/")}>; rel="https://api.w.org/"')
+        response.headers["X-Robots-Tag"] = "noindex"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Access-Control-Expose-Headers"] = "X-WP-Total, X-WP-TotalPages, Link"
+        response.headers["Access-Control-Allow-Headers"] = (
+            "Authorization, X-WP-Nonce, Content-Disposition, Content-MD5, Content-Type"
+        )
+        user = getattr(request, "user", None)
+        authenticated = bool(user is not None and user.is_authenticated)
+        origin = request.headers.get("Origin")
+        if origin:
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Access-Control-Allow-Methods"] = "OPTIONS, GET, POST, PUT, PATCH, DELETE"
+            response.headers["Access-Control-Allow-Credentials"] = "true"
+            response.headers["Vary"] = "Origin"
+        elif request.method == "GET" and not authenticated:
+            response.headers["Vary"] = "Origin"
+        if authenticated:
+            for name, value in NO_CACHE_HEADERS.items():
+                response.headers[name] = value

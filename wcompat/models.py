@@ -1,0 +1,99 @@
+"""WooCommerce REST API keys."""
+
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def hash_consumer_key(consumer_key: str) -> str:
+    """WooCommerce wc_api_hash(): HMAC-SHA256 of the key with the fixed key `wc-api`, lowercase hex."""
+    return hmac.new(b"wc-api", consumer_key.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+class ApiKey(models.Model):
+    """A consumer key/secret pair that authenticates requests as its owner.
+
+    Like WooCommerce's woocommerce_api_keys table, the consumer key is stored only as its HMAC-SHA256
+    hash; the secret is kept, since OAuth 1.0a signatures are checked with it. The owner's Django
+    permissions play the part of WordPress capabilities; `permissions` limits the key to reading,
+    writing or both.
+    """
+
+    class Permissions(models.TextChoices):
+        READ = "read", _("Read")
+        WRITE = "write", _("Write")
+        READ_WRITE = "read_write", _("Read/Write")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys", verbose_name=_("user")
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    permissions = models.CharField(
+        _("permissions"), max_length=10, choices=Permissions.choices, default=Permissions.READ
+    )
+    consumer_key = models.CharField(_("consumer key hash"), max_length=64, unique=True, editable=False)
+    consumer_secret = models.CharField(_("consumer secret"), max_length=43, editable=False)
+    truncated_key = models.CharField(_("consumer key ending in"), max_length=7, editable=False)
+    last_access = models.DateTimeField(_("last access"), null=True, blank=True, editable=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return f"{self.description or 'API key'} (…{self.truncated_key})"
+
+    @property
+    def can_read(self) -> bool:
+        return self.permissions in (self.Permissions.READ, self.Permissions.READ_WRITE)
+
+    @property
+    def can_write(self) -> bool:
+        return self.permissions in (self.Permissions.WRITE, self.Permissions.READ_WRITE)
+
+    @classmethod
+    def generate(cls, *, user, permissions: str, description: str = "") -> tuple["ApiKey", str, str]:
+        """Create a key; returns it with the plaintext consumer key and secret, shown only once."""
+        consumer_key = "ck_" + secrets.token_hex(20)
+        consumer_secret = "cs_" + secrets.token_hex(20)
+        if permissions not in cls.Permissions.values:
+            permissions = cls.Permissions.READ
+        key = cls.objects.create(
+            user=user,
+            description=description,
+            permissions=permissions,
+            consumer_key=hash_consumer_key(consumer_key),
+            consumer_secret=consumer_secret,
+            truncated_key=consumer_key[-7:],
+        )
+        return key, consumer_key, consumer_secret
+
+    @classmethod
+    def find(cls, consumer_key: str) -> "ApiKey | None":
+        return cls.objects.select_related("user").filter(consumer_key=hash_consumer_key(consumer_key)).first()
+
+    def secret_matches(self, consumer_secret: str) -> bool:
+        return hmac.compare_digest(self.consumer_secret.encode(), consumer_secret.encode())
+
+
+class OAuthNonce(models.Model):
+    """A nonce an OAuth 1.0a request used; the unique constraint refuses its reuse on any server."""
+
+    api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="nonces")
+    nonce = models.CharField(max_length=255)
+    timestamp = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["api_key", "nonce"], name="wcompat_oauthnonce_unique_nonce")]
+        indexes = [models.Index(fields=["timestamp"], name="wcompat_oauthnonce_timestamp")]
+        verbose_name = _("OAuth nonce")
+        verbose_name_plural = _("OAuth nonces")
+
+    def __str__(self) -> str:
+        return self.nonce

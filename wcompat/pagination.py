@@ -1,0 +1,124 @@
+"""WooCommerce collection paging: page/per_page/offset, X-WP-Total, X-WP-TotalPages and Link.
+
+GET /wp-json/wc/v1/customers?per_page=1&page=2
+X-WP-Total: 3
+X-WP-TotalPages: 3
+Link: <…/customers?per_page=1&page=1>; rel="prev", <…/customers?per_page=1&page=3>; rel="next"
+"""
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote_plus
+
+from django.db.models import QuerySet
+from rest_framework.request import Request
+
+from wcompat import conf
+from wcompat.links import rest_url
+from wcompat.params import php_parse_qs
+
+COLLECTION_ARGS = {
+    "context": {
+        "description": "Scope under which the request is made; determines fields present in response.",
+        "type": "string",
+        "enum": ["view", "edit"],
+        "default": "view",
+    },
+    "page": {
+        "description": "Current page of the collection.",
+        "type": "integer",
+        "default": 1,
+        "minimum": 1,
+    },
+    "per_page": {
+        "description": "Maximum number of items to be returned in result set.",
+        "type": "integer",
+        "default": 10,
+        "minimum": 1,
+        "maximum": 100,
+    },
+}
+
+
+def collection_args() -> dict[str, dict[str, Any]]:
+    """WordPress's get_collection_params() with the configured page sizes."""
+    args = {name: dict(schema) for name, schema in COLLECTION_ARGS.items()}
+    args["per_page"]["default"] = conf.get("PER_PAGE")
+    args["per_page"]["maximum"] = conf.get("MAX_PER_PAGE")
+    return args
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    total: int
+    per_page: int
+    offset: int
+
+    @property
+    def total_pages(self) -> int:
+        return math.ceil(self.total / self.per_page)
+
+    @property
+    def number(self) -> int:
+        """The page the Link header counts from: ceil(offset / per_page + 1), as WooCommerce computes it."""
+        return math.ceil(self.offset / self.per_page + 1)
+
+
+def paginate(queryset: QuerySet, *, page: int, per_page: int, offset: int = 0) -> Page:
+    """One page of an ordered queryset; a non-zero `offset` wins over `page`."""
+    if not queryset.ordered:
+        raise ValueError("paginate() needs an ordered queryset for stable pages")
+    start = offset or (page - 1) * per_page
+    items = list(queryset[start : start + per_page])
+    # A short, non-empty page is the last one: its end is the total, no COUNT needed.
+    total = start + len(items) if items and len(items) < per_page else queryset.count()
+    return Page(items=items, total=total, per_page=per_page, offset=start)
+
+
+def php_urlencode(value: str) -> str:
+    """PHP urlencode(): space is +, everything but A-Z a-z 0-9 - _ . is %XX."""
+    return quote_plus(value, safe="").replace("~", "%7E")
+
+
+def build_query(params: dict[str, Any], encode: Callable[[str], str], prefix: str = "") -> str:
+    """WordPress build_query(): nested arrays as key%5Bsub%5D=value, keys never encoded."""
+    pairs = []
+    items = params.items() if isinstance(params, dict) else enumerate(params)
+    for key, value in items:
+        name = f"{prefix}%5B{key}%5D" if prefix else str(key)
+        if isinstance(value, dict | list):
+            pairs.append(build_query(value, encode, name))
+        else:
+            pairs.append(f"{name}={encode(str(value))}")
+    return "&".join(pair for pair in pairs if pair)
+
+
+def _drop_empty_equals(query: str) -> str:
+    return re.sub(r"=(&|$)", r"\1", query)
+
+
+def page_url(request: Request, route: str, page: int) -> str:
+    """The collection URL with every original query parameter and `page` set, via two add_query_arg passes."""
+    original = php_parse_qs(request.META.get("QUERY_STRING", ""))
+    first = _drop_empty_equals(build_query(original, lambda value: value))
+    params = php_parse_qs(first)
+    params["page"] = str(page)
+    second = _drop_empty_equals(build_query(params, php_urlencode))
+    return f"{rest_url(request, route)}?{second}"
+
+
+def pagination_headers(request: Request, route: str, page: Page) -> dict[str, str]:
+    headers = {"X-WP-Total": str(page.total), "X-WP-TotalPages": str(page.total_pages)}
+    links = []
+    if page.number > 1:
+        previous = min(page.number - 1, page.total_pages)
+        links.append(f'<{page_url(request, route, previous)}>; rel="prev"')
+    if page.total_pages > page.number:
+        links.append(f'<{page_url(request, route, page.number + 1)}>; rel="next"')
+    if links:
+        headers["Link"] = ", ".join(links)
+    return headers

@@ -1,0 +1,41 @@
+"""WordPress capabilities, played by the key owner's Django permissions.
+
+Each viewset names the Django permission an action needs (`capabilities = {"list": "app.view_x"}`);
+a failure is WooCommerce's woocommerce_rest_cannot_* error: 401 when anonymous, 403 when authenticated.
+"""
+
+from rest_framework.permissions import BasePermission
+
+from wcompat.error_codes import WcErrorCode
+from wcompat.exceptions import WcAPIException
+
+DENIED = {
+    "list": (WcErrorCode.CANNOT_VIEW, "Sorry, you cannot list resources."),
+    "retrieve": (WcErrorCode.CANNOT_VIEW, "Sorry, you cannot view this resource."),
+    "create": (WcErrorCode.CANNOT_CREATE, "Sorry, you are not allowed to create resources."),
+    "update": (WcErrorCode.CANNOT_EDIT, "Sorry, you are not allowed to edit this resource."),
+    "destroy": (WcErrorCode.CANNOT_DELETE, "Sorry, you are not allowed to delete this resource."),
+    "batch": (WcErrorCode.CANNOT_BATCH, "Sorry, you are not allowed to batch manipulate this resource."),
+}
+
+
+def denied(request, action: str, message: str | None = None) -> WcAPIException:
+    """The error for a failed permission check; `message` overrides the action's default text."""
+    code, default_message = DENIED.get(action, (WcErrorCode.CANNOT_VIEW, "Sorry, you cannot list resources."))
+    status = 403 if request.user and request.user.is_authenticated else 401
+    return WcAPIException(code, message or default_message, status)
+
+
+def has_capability(user, view, action: str) -> bool:
+    capability = view.capabilities.get(action)
+    return bool(user and user.is_authenticated and capability and user.has_perm(capability))
+
+
+class CapabilityPermission(BasePermission):
+    """Checks the capability for `view.permission_action`, raising WooCommerce's error itself."""
+
+    def has_permission(self, request, view) -> bool:
+        action = getattr(view, "permission_action", None) or view.action
+        if not has_capability(request.user, view, action):
+            raise denied(request, action)
+        return True

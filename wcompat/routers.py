@@ -1,0 +1,96 @@
+"""WordPress routes for Django: case-insensitive, optional trailing slash, one view per route pattern.
+
+    routes = WcRoutes("wc/v1")
+    routes.register(r"customers", CustomerViewSet, {"get": "list", "post": "create"})
+    urlpatterns = [path("wp-json/", include(routes.urls))]
+
+The registry also answers discovery: the namespace index and OPTIONS describe each route from the
+same argument definitions the endpoints validate with.
+"""
+
+import re
+from typing import Any
+
+from django.urls import URLPattern, re_path
+from rest_framework.request import Request
+
+from wcompat.links import rest_url
+
+ROUTES: dict[str, list[tuple[str, type, dict[str, str]]]] = {}
+METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+class WcRoutes:
+    """The routes of one namespace, such as wc/v1."""
+
+    def __init__(self, namespace: str) -> None:
+        self.namespace = namespace
+        self.patterns: list[URLPattern] = []
+        ROUTES.setdefault(namespace, [])
+
+    def register(self, pattern: str, viewset: type, actions: dict[str, str], name: str) -> None:
+        """Serve `pattern` (a WordPress route regex below the namespace) with the viewset's actions."""
+        wp_route = f"/{self.namespace}/{pattern}"
+        ROUTES[self.namespace].append((wp_route, viewset, actions))
+        view = viewset.as_view(actions, wp_route=wp_route)
+        regex = rf"(?i)^{re.escape(self.namespace)}/{pattern}/?$"
+        self.patterns.append(re_path(regex, view, name=name))
+
+    @property
+    def urls(self) -> list[URLPattern]:
+        return self.patterns
+
+
+def _methods(actions: dict[str, str]) -> list[str]:
+    return [method for method in METHOD_ORDER if method.lower() in actions]
+
+
+def describe_route(
+    request: Request, viewset: type, wp_route: str, actions: dict[str, str], *, with_schema: bool
+) -> dict[str, Any]:
+    """A route as WordPress's index and OPTIONS show it: methods, endpoints with args, schema, links."""
+    view = viewset()
+    namespace = wp_route.strip("/").split("/", 2)
+    endpoints = []
+    by_action: dict[str, list[str]] = {}
+    for method in _methods(actions):
+        by_action.setdefault(actions[method.lower()], []).append(method)
+    for action, methods in by_action.items():
+        args = {
+            name: {**schema, "required": bool(schema.get("required", False))}
+            for name, schema in view.args_for(action).items()
+        }
+        endpoints.append({"methods": methods, "args": args})
+    description: dict[str, Any] = {
+        "namespace": "/".join(namespace[:2]),
+        "methods": _methods(actions),
+        "endpoints": endpoints,
+    }
+    schema = getattr(view, "item_schema", None)
+    if with_schema and schema:
+        description["schema"] = schema
+    if "(?P<" not in wp_route:
+        description["_links"] = {"self": [{"href": rest_url(request, wp_route)}]}
+    return description
+
+
+def describe_namespace(request: Request, namespace: str) -> dict[str, Any]:
+    routes: dict[str, Any] = {
+        f"/{namespace}": {
+            "namespace": namespace,
+            "methods": ["GET"],
+            "endpoints": [
+                {
+                    "methods": ["GET"],
+                    "args": {
+                        "namespace": {"default": namespace, "required": False},
+                        "context": {"default": "view", "required": False},
+                    },
+                }
+            ],
+            "_links": {"self": [{"href": rest_url(request, f"/{namespace}")}]},
+        }
+    }
+    for wp_route, viewset, actions in ROUTES.get(namespace, []):
+        routes[wp_route] = describe_route(request, viewset, wp_route, actions, with_schema=False)
+    return {"namespace": namespace, "routes": routes, "_links": {"up": [{"href": rest_url(request, "/")}]}}

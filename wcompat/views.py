@@ -1,0 +1,76 @@
+"""Views for what is not a resource: the namespace index and unknown routes."""
+
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from wcompat import conf
+from wcompat.authentication import check_key_scope
+from wcompat.exceptions import no_route
+from wcompat.renderers import AlwaysJSONNegotiation
+from wcompat.routers import describe_namespace
+
+
+def is_woocommerce_path(path: str) -> bool:
+    """WooCommerce authenticates only routes under wc/ or wc-, as WC_REST_Authentication decides."""
+    route = path[len(conf.get("REST_PREFIX")) :].lstrip("/")
+    return route.startswith(("wc/", "wc-")) or route == "wc"
+
+
+class WpView(APIView):
+    """A WordPress REST view: JSON whatever is accepted; WooCommerce auth and key scope on wc/ routes."""
+
+    content_negotiation_class = AlwaysJSONNegotiation
+    parser_classes = []
+    permission_classes = []
+
+    def get_authenticators(self):
+        if is_woocommerce_path(self.request.path if hasattr(self, "request") else ""):
+            return super().get_authenticators()
+        return []
+
+    def initialize_request(self, request, *args, **kwargs):
+        self.request = request
+        return super().initialize_request(request, *args, **kwargs)
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        self.format_kwarg = None
+        request.accepted_renderer, request.accepted_media_type = self.perform_content_negotiation(request)
+        self.perform_authentication(request)
+        check_key_scope(request, request.method)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # DRF advertises the view's methods; WordPress sends Allow only for matched routes.
+        if "Allow" in response:
+            del response["Allow"]
+        return response
+
+
+class NoRouteView(WpView):
+    """Any /wp-json/ path no route matches: 404 rest_no_route (OPTIONS: 200 [])."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.args, self.kwargs = args, kwargs
+        request = self.initialize_request(request, *args, **kwargs)
+        self.request = request
+        self.headers = self.default_response_headers
+        try:
+            self.initial(request)
+            if request.method == "OPTIONS":
+                response = Response([])
+            else:
+                raise no_route()
+        except Exception as exc:
+            response = self.handle_exception(exc)
+        self.response = self.finalize_response(request, response, *args, **kwargs)
+        return self.response
+
+
+class NamespaceIndexView(WpView):
+    """GET /wp-json/wc/v1: every route of the namespace with its methods and arguments."""
+
+    namespace = ""
+
+    def get(self, request: Request) -> Response:
+        return Response(describe_namespace(request, self.namespace))

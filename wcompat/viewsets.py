@@ -1,0 +1,179 @@
+"""The request life cycle of a WordPress REST route, for any WooCommerce resource.
+
+WordPress checks in this order, and so do we (a client sees the first failure):
+  1. authentication (401), 2. the API key's read/write scope (401), 3. route and method (404
+  rest_no_route, never 405), 4. JSON body (400 rest_invalid_json), 5. required and 6. valid arguments
+  (400), 7. the permission callback: the item exists (404), the capability (401/403), resource rules,
+  8. the handler.
+
+A resource declares its routes' arguments (`args_for`), its capabilities, and a few hooks
+(`get_item`, `get_page`, `create_item`, `update_item`, `destroy_item`, `render_item`); single requests
+and batch items run through the same hooks.
+"""
+
+from typing import Any
+
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.viewsets import GenericViewSet
+
+from wcompat.args import validate_args
+from wcompat.authentication import check_key_scope
+from wcompat.error_codes import WcErrorCode
+from wcompat.exceptions import WcAPIException, no_route
+from wcompat.links import rest_url
+from wcompat.pagination import Page, pagination_headers
+from wcompat.params import request_params
+from wcompat.permissions import denied, has_capability
+from wcompat.renderers import AlwaysJSONNegotiation
+
+# Methods in the order WordPress lists them.
+METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
+ITEM_ACTIONS = ("retrieve", "update", "destroy")
+
+
+class WcViewSet(GenericViewSet):
+    """Base viewset for a WooCommerce resource collection (`route`, e.g. "/wc/v1/customers")."""
+
+    route: str = ""
+    capabilities: dict[str, str] = {}
+    # Set per URL pattern by wcompat.routers: the WordPress route pattern this view serves.
+    wp_route: str = ""
+    content_negotiation_class = AlwaysJSONNegotiation
+    parser_classes = []
+    pagination_class = None
+    filter_backends = []
+
+    params: dict[str, Any]
+    validated: dict[str, Any]
+    item: Any = None
+    routed = False
+
+    # Resource hooks -------------------------------------------------------------------------------
+
+    def args_for(self, action: str) -> dict[str, dict[str, Any]]:
+        """The route arguments (WordPress JSON-schema dicts) of an action."""
+        return {}
+
+    def sanitize(self, action: str, args: dict[str, Any]) -> dict[str, Any]:
+        return args
+
+    def get_item(self, pk: int) -> Any:
+        """The item with this id, or raise the resource's 404."""
+        raise NotImplementedError
+
+    def check_item_permission(self, action: str, item: Any, data: dict[str, Any]) -> None:
+        """Resource rules beyond the capability; raise wcompat.permissions.denied(...)."""
+
+    def get_page(self, args: dict[str, Any]) -> Page:
+        raise NotImplementedError
+
+    def create_item(self, data: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def update_item(self, item: Any, data: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def destroy_item(self, item: Any, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def render_item(self, item: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    # Life cycle -----------------------------------------------------------------------------------
+
+    @property
+    def item_param(self) -> str | None:
+        """The path parameter naming the item (`id`, `customer_id`), on item routes."""
+        return next(iter(self.kwargs), None)
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        self.format_kwarg = None
+        request.accepted_renderer, request.accepted_media_type = self.perform_content_negotiation(request)
+        self.perform_authentication(request)
+        check_key_scope(request, request.method)
+        if request.method == "OPTIONS":
+            self.routed = True
+            return
+        if request.method.lower() not in self.action_map:
+            raise no_route()
+        self.routed = True
+        self.params = request_params(request, kwargs)
+        self.validated = self.sanitize(self.action, validate_args(self.args_for(self.action), self.params))
+        if self.item_param:
+            self.item = self.get_item(self.validated.get(self.item_param, 0))
+        self.check_permissions(request)
+        if self.item is not None:
+            self.check_item_permission(self.action, self.item, self.params)
+
+    def finalize_response(self, request: Request, response: Response, *args, **kwargs) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        allowed = self.allowed_methods_for_user(request) if self.routed else []
+        if allowed:
+            response["Allow"] = ", ".join(allowed)
+        elif "Allow" in response:
+            del response["Allow"]
+        return response
+
+    def allowed_methods_for_user(self, request: Request) -> list[str]:
+        """The route's methods whose permission check passes for this user (WordPress's Allow header)."""
+        if not (request.user and request.user.is_authenticated):
+            return []
+        item = self.item
+        if self.item_param and item is None:
+            try:
+                item = self.get_item(self.kwargs[self.item_param])
+            except WcAPIException:
+                return []
+        allowed = []
+        for method in METHOD_ORDER:
+            action = self.action_map.get(method.lower())
+            if not action or not has_capability(request.user, self, action):
+                continue
+            if item is not None:
+                try:
+                    self.check_item_permission(action, item, getattr(self, "params", {}))
+                except WcAPIException:
+                    continue
+            allowed.append(method)
+        return allowed
+
+    # Handlers -------------------------------------------------------------------------------------
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        page = self.get_page(self.validated)
+        data = [self.render_item(item) for item in page.items]
+        return Response(data, headers=pagination_headers(request, self.route, page))
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        item = self.create_item(self.params)
+        location = rest_url(request, f"{self.route}/{item.pk}")
+        return Response(self.render_item(item), status=status.HTTP_201_CREATED, headers={"Location": location})
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        return Response(self.render_item(self.item))
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        return Response(self.render_item(self.update_item(self.item, self.params)))
+
+    def destroy(self, request: Request, *args, **kwargs) -> Response:
+        if not self.validated.get("force"):
+            raise WcAPIException(WcErrorCode.TRASH_NOT_SUPPORTED, self.trash_not_supported_message, 501)
+        data = self.render_item(self.item)
+        self.destroy_item(self.item, self.validated)
+        return Response(data)
+
+    trash_not_supported_message = "Resources do not support trashing."
+
+    def options(self, request: Request, *args, **kwargs) -> Response:
+        from wcompat.routers import describe_route
+
+        return Response(describe_route(request, type(self), self.wp_route, self.action_map, with_schema=True))
+
+    # Used by batch and by tests of permission rules.
+    def require(self, action: str, item: Any = None, data: dict[str, Any] | None = None) -> None:
+        if not has_capability(self.request.user, self, action):
+            raise denied(self.request, action)
+        if item is not None:
+            self.check_item_permission(action, item, data or {})
