@@ -23,6 +23,8 @@ class WpView(APIView):
     content_negotiation_class = AlwaysJSONNegotiation
     parser_classes = []
     permission_classes = []
+    # The methods of the WordPress route this view answers, for its Allow header.
+    wp_allow: tuple[str, ...] = ()
 
     def get_authenticators(self):
         if is_woocommerce_path(self.request.path if hasattr(self, "request") else ""):
@@ -44,6 +46,8 @@ class WpView(APIView):
         # DRF advertises the view's methods; WordPress sends Allow only for matched routes.
         if "Allow" in response:
             del response["Allow"]
+        if self.wp_allow and request.method in self.wp_allow:
+            response["Allow"] = ", ".join(self.wp_allow)
         return response
 
 
@@ -71,6 +75,7 @@ class NamespaceIndexView(WpView):
     """GET /wp-json/wc/v1: every route of the namespace with its methods and arguments."""
 
     namespace = ""
+    wp_allow = ("GET",)
 
     def get(self, request: Request) -> Response:
         return Response(describe_namespace(request, self.namespace))

@@ -1,0 +1,31 @@
+# Two commands do all the set-up: `make serve` and `make test`.
+VENV ?= .venv
+PYTHON := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: serve test lint install
+
+$(VENV)/.installed: requirements.txt
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Serve the API on http://127.0.0.1:$(PORT) with SQLite, after migrating and printing a fresh API key.
+serve: install
+	$(PYTHON) manage.py migrate --no-input
+	@echo "Development API key (Basic auth or query-string keys are accepted over plain HTTP here):"
+	@$(PYTHON) manage.py create_api_key --user dev --permissions read_write --json
+	DJANGO_DEBUG=1 WCOMPAT_ALLOW_INSECURE_KEY_AUTH=1 $(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# The whole test suite, with the checks CI runs first.
+test: install lint
+	$(PYTHON) manage.py check
+	$(PYTHON) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest

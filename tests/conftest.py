@@ -1,0 +1,60 @@
+import base64
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import CustomerFactory, make_api_key
+from wcompat.models import ApiKey
+
+ADDRESS = {
+    "address_1": "123 South Street",
+    "address_2": "Apt 1",
+    "city": "San Francisco",
+    "state": "CA",
+    "postcode": "94110",
+    "country": "US",
+}
+
+
+def basic_auth(key: ApiKey) -> str:
+    return "Basic " + base64.b64encode(f"{key.plain_key}:{key.consumer_secret}".encode()).decode()
+
+
+def client_for(key: ApiKey | None) -> APIClient:
+    """A client speaking HTTPS through a proxy header, with Basic credentials when a key is given."""
+    client = APIClient(HTTP_X_FORWARDED_PROTO="https")
+    if key is not None:
+        client.credentials(HTTP_AUTHORIZATION=basic_auth(key))
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _https_behind_proxy(settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+@pytest.fixture
+def admin_key(db) -> ApiKey:
+    return make_api_key()
+
+
+@pytest.fixture
+def api(admin_key) -> APIClient:
+    """A client authenticated with a read_write key of an administrator."""
+    return client_for(admin_key)
+
+
+@pytest.fixture
+def anon() -> APIClient:
+    return client_for(None)
+
+
+@pytest.fixture
+def customer(db):
+    """WooCommerce's CustomerHelper::create_customer() fixture."""
+    return CustomerFactory(
+        username="testcustomer",
+        email="test@woo.local",
+        first_name="Justin",
+        addresses={"billing": ADDRESS, "shipping": ADDRESS},
+    )
