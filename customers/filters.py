@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Case, IntegerField, Q, QuerySet, When
 
 from customers.models import Customer
+from wcompat.args import MAX_ID
 
 
 class NumberInFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
@@ -45,8 +46,9 @@ class CustomerFilterSet(django_filters.FilterSet):
             return queryset
         if "@" in term:
             return queryset.filter(email__icontains=term)
-        if term.isdigit():
-            return queryset.filter(Q(username__icontains=term) | Q(pk=int(term)))
+        if term.isascii() and term.isdigit():
+            by_login = Q(username__icontains=term)
+            return queryset.filter(by_login | Q(pk=int(term)) if int(term) <= MAX_ID else by_login)
         if term.startswith(("http://", "https://")):
             # Customers have no website URL, the only column such a term is matched against.
             return queryset.none()

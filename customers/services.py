@@ -95,7 +95,11 @@ def _set_names(customer: Customer, first_name: str | None, last_name: str | None
 def _save_addresses(customer: Customer, addresses: dict[str, dict[str, Any] | None], *, created: bool) -> None:
     """Merge each address key by key: only known keys that were sent are written."""
     for address_type in AddressType.values:
-        values = {k: v for k, v in (addresses.get(address_type) or {}).items() if k in ADDRESS_FIELDS and v is not None}
+        values = {
+            key: str(value).replace("\x00", "")
+            for key, value in (addresses.get(address_type) or {}).items()
+            if key in ADDRESS_FIELDS and value is not None
+        }
         if created:
             Address.objects.create(customer=customer, type=address_type, **values)
         elif values:

@@ -15,7 +15,7 @@ from customers.schema import CONTEXT_VIEW_ONLY, DELETE_ARGS, ID_ARG, V1, Custome
 from customers.selectors import customer_get, customer_list
 from customers.serializers import CustomerSerializer
 from wcompat import conf
-from wcompat.args import absint, parse_id_list
+from wcompat.args import MAX_ID, absint, parse_id_list, sanitize_text_field
 from wcompat.batch import BatchMixin
 from wcompat.exceptions import WcAPIException
 from wcompat.pagination import Page, paginate
@@ -76,10 +76,11 @@ class CustomerViewSet(BatchMixin, WcViewSet):
             args["include"] = parse_id_list(self.params.get("include", []))
             args["exclude"] = parse_id_list(self.params.get("exclude", []))
             args["offset"] = absint(args.get("offset", 0))
+            args["search"] = sanitize_text_field(args.get("search", ""))
         return args
 
     def get_item(self, pk: int) -> Customer:
-        customer = customer_get(int(pk)) if pk else None
+        customer = customer_get(int(pk)) if 0 < int(pk) <= MAX_ID else None
         if customer is None:
             raise WcAPIException(CustomerErrorCode.INVALID_USER_ID, INVALID_USER_ID_MESSAGE, 404)
         return customer

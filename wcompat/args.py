@@ -16,6 +16,8 @@ from wcompat.error_codes import WcErrorCode
 from wcompat.exceptions import WcAPIException
 
 Schema = dict[str, Any]
+# The largest value a 64-bit database integer holds; ids beyond it cannot exist.
+MAX_ID = 2**63 - 1
 
 
 class ArgError(Exception):
@@ -105,8 +107,12 @@ def parse_list(value: Any) -> list[Any]:
 
 
 def parse_id_list(value: Any) -> list[int]:
-    """WordPress wp_parse_id_list(): unique non-negative ints (`abc` becomes 0)."""
-    return list(dict.fromkeys(absint(item) for item in parse_list(value)))
+    """WordPress wp_parse_id_list(): unique non-negative ints (`abc` becomes 0).
+
+    An id too large for the database can match nothing, so it becomes 0 too.
+    """
+    ids = (absint(item) for item in parse_list(value))
+    return list(dict.fromkeys(item if item <= MAX_ID else 0 for item in ids))
 
 
 def _type_error(name: str, type_name: str) -> ArgError:
@@ -226,6 +232,6 @@ def validate_args(
 
 def sanitize_text_field(value: str) -> str:
     """WordPress sanitize_text_field(): no tags, no line breaks, whitespace collapsed and trimmed."""
-    value = re.sub(r"<[^>]*>", "", value)
+    value = re.sub(r"<[^>]*>", "", value).replace("\x00", "")
     value = re.sub(r"[\r\n\t ]+", " ", value)
     return value.strip()

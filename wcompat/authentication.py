@@ -93,7 +93,8 @@ class ConsumerKeyAuthentication(BaseAuthentication):
         if method not in oauth.SIGNATURE_METHODS:
             raise auth_error("Invalid signature - signature method is invalid.")
         base_uri = site_base_url(request) + request.path
-        base_string = oauth.signature_base_string(request.method, base_uri, params)
+        method_sent = getattr(request, "wp_real_method", request.method)
+        base_string = oauth.signature_base_string(method_sent, base_uri, params)
         if not oauth.signature_matches(str(params["oauth_signature"]), base_string, key.consumer_secret, method):
             raise auth_error("Invalid signature - provided signature does not match.")
         self._use_nonce(key, str(params["oauth_timestamp"]), str(params["oauth_nonce"]))

@@ -25,8 +25,15 @@ class WpRestMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith(conf.get("REST_PREFIX") + "/") and request.path != conf.get("REST_PREFIX"):
             return self.get_response(request)
+        # OAuth signatures cover the method actually sent; everything else sees the override.
+        request.wp_real_method = request.method
+        override = request.GET.get("_method") or request.headers.get("X-HTTP-Method-Override")
+        if override:
+            request.method = override.upper()
         response = self.get_response(request)
         self._add_headers(request, response)
+        if request.wp_real_method == "HEAD":
+            response.content = b""
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from rest_framework.request import Request
 
 from wcompat import conf
+from wcompat.args import MAX_ID
 from wcompat.links import rest_url
 from wcompat.params import php_parse_qs
 
@@ -73,6 +74,9 @@ def paginate(queryset: QuerySet, *, page: int, per_page: int, offset: int = 0) -
     if not queryset.ordered:
         raise ValueError("paginate() needs an ordered queryset for stable pages")
     start = offset or (page - 1) * per_page
+    if start > MAX_ID - per_page:
+        # No database holds that many rows; the page is past the end.
+        return Page(items=[], total=queryset.count(), per_page=per_page, offset=start)
     items = list(queryset[start : start + per_page])
     # A short, non-empty page is the last one: its end is the total, no COUNT needed.
     total = start + len(items) if items and len(items) < per_page else queryset.count()
