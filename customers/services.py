@@ -69,6 +69,11 @@ def _check_address_emails(billing: dict[str, Any] | None) -> None:
         _clean_email(billing["email"], CustomerErrorCode.INVALID_BILLING_EMAIL)
 
 
+def email_taken(email: str) -> bool:
+    """Whether any user has this email, compared case-insensitively (MySQL's collation in WordPress)."""
+    return Customer.objects.filter(email__iexact=email).exists()
+
+
 def email_exists_error(email: str) -> WcAPIException:
     return WcAPIException(
         CustomerErrorCode.REGISTRATION_EMAIL_EXISTS,
@@ -124,7 +129,7 @@ def customer_create(
     _check_address_emails(billing)
     if not email:
         raise WcAPIException(CustomerErrorCode.REGISTRATION_INVALID_EMAIL, "Please provide a valid email address.", 400)
-    if Customer.objects.filter(email__iexact=email).exists():
+    if email_taken(email):
         raise email_exists_error(email)
     if len(email) > EMAIL_MAX_LENGTH:
         raise WcAPIException(
@@ -161,7 +166,7 @@ def customer_create(
             customer.save()
     except IntegrityError:
         # Another request registered the same email or username between our check and this insert.
-        if Customer.objects.filter(email__iexact=email).exists():
+        if email_taken(email):
             raise email_exists_error(email) from None
         raise _username_exists_error() from None
     _save_addresses(customer, {"billing": billing, "shipping": shipping}, created=True)
@@ -181,7 +186,7 @@ def customer_update(
     shipping: dict[str, Any] | None = None,
 ) -> Customer:
     """Partial update; fields not given are kept, addresses merge key by key."""
-    if email and email != customer.email and Customer.objects.filter(email__iexact=email).exists():
+    if email and email != customer.email and email_taken(email):
         raise WcAPIException(CustomerErrorCode.UPDATE_EMAIL_TAKEN, "Email address is invalid.", 400)
     if username and sanitize_user(username) != customer.username:
         raise WcAPIException(CustomerErrorCode.USERNAME_NOT_EDITABLE, "Username isn't editable.", 400)

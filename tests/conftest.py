@@ -22,7 +22,7 @@ def basic_auth(key: ApiKey) -> str:
 
 def client_for(key: ApiKey | None) -> APIClient:
     """A client speaking HTTPS through a proxy header, with Basic credentials when a key is given."""
-    client = APIClient(HTTP_X_FORWARDED_PROTO="https")
+    client = APIClient(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="testserver")
     if key is not None:
         client.credentials(HTTP_AUTHORIZATION=basic_auth(key))
     return client
