@@ -3,11 +3,12 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from wcompat.routers import wp_path
 from wcompat.views import NamespaceIndexView, NoRouteView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    re_path(r"(?i)^wp-json/wc/v1/?$", NamespaceIndexView.as_view(namespace="wc/v1")),
+    wp_path("wp-json/wc/v1", NamespaceIndexView.as_view(namespace="wc/v1"), name="wc-v1-index"),
     path("wp-json/", include("customers.urls")),
     re_path(r"^wp-json(?:/.*)?$", NoRouteView.as_view()),
 ]

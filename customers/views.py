@@ -70,11 +70,12 @@ class CustomerViewSet(BatchMixin, WcViewSet):
             "downloads": lambda: {"customer_id": ID_ARG, "context": CONTEXT_VIEW_ONLY},
         }.get(action, dict)()
 
+    def sanitizers_for(self, action: str) -> dict[str, Any]:
+        # include/exclude are parsed with wp_parse_id_list, never validated.
+        return {"include": parse_id_list, "exclude": parse_id_list} if action == "list" else {}
+
     def sanitize(self, action: str, args: dict[str, Any]) -> dict[str, Any]:
         if action == "list":
-            # include/exclude are parsed, never validated (wp_parse_id_list); offset goes through absint.
-            args["include"] = parse_id_list(self.params.get("include", []))
-            args["exclude"] = parse_id_list(self.params.get("exclude", []))
             args["offset"] = absint(args.get("offset", 0))
             args["search"] = sanitize_text_field(args.get("search", ""))
         return args

@@ -9,12 +9,28 @@ same argument definitions the endpoints validate with.
 """
 
 import re
+from functools import cached_property
 from typing import Any
 
-from django.urls import URLPattern, re_path
+from django.urls import URLPattern
+from django.urls.resolvers import RegexPattern
 from rest_framework.request import Request
 
 from wcompat.links import rest_url
+
+
+class CaseInsensitivePattern(RegexPattern):
+    """WordPress matches routes case-insensitively (`/WC/V1/CUSTOMERS` works); reverse() still works."""
+
+    @cached_property
+    def regex(self) -> re.Pattern:
+        return re.compile(str(self._regex), re.IGNORECASE)
+
+
+def wp_path(regex: str, view, name: str | None = None) -> URLPattern:
+    """A URL pattern matched without regard to case, with an optional trailing slash."""
+    return URLPattern(CaseInsensitivePattern(rf"^{regex}/?$", name=name, is_endpoint=True), view, name=name)
+
 
 ROUTES: dict[str, list[tuple[str, type, dict[str, str]]]] = {}
 METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -33,8 +49,7 @@ class WcRoutes:
         wp_route = f"/{self.namespace}/{pattern}"
         ROUTES[self.namespace].append((wp_route, viewset, actions))
         view = viewset.as_view(actions, wp_route=wp_route)
-        regex = rf"(?i)^{re.escape(self.namespace)}/{pattern}/?$"
-        self.patterns.append(re_path(regex, view, name=name))
+        self.patterns.append(wp_path(f"{re.escape(self.namespace)}/{pattern}", view, name=name))
 
     @property
     def urls(self) -> list[URLPattern]:

@@ -56,7 +56,12 @@ class WcViewSet(GenericViewSet):
         """The route arguments (WordPress JSON-schema dicts) of an action."""
         return {}
 
+    def sanitizers_for(self, action: str) -> dict[str, Any]:
+        """Arguments WordPress only sanitizes, never validates: {name: callable(raw) -> value}."""
+        return {}
+
     def sanitize(self, action: str, args: dict[str, Any]) -> dict[str, Any]:
+        """Sanitize validated arguments (sanitize_callback); the default keeps them as they are."""
         return args
 
     def get_item(self, pk: int) -> Any:
@@ -100,7 +105,8 @@ class WcViewSet(GenericViewSet):
             raise no_route()
         self.routed = True
         self.params = request_params(request, kwargs)
-        self.validated = self.sanitize(self.action, validate_args(self.args_for(self.action), self.params))
+        validated = validate_args(self.args_for(self.action), self.params, sanitizers=self.sanitizers_for(self.action))
+        self.validated = self.sanitize(self.action, validated)
         if self.item_param:
             self.item = self.get_item(self.validated.get(self.item_param, 0))
         self.check_permissions(request)

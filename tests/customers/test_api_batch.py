@@ -1,0 +1,145 @@
+"""POST /customers/batch: creates, then updates, then deletes; failures reported in place."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from rest_framework import status
+
+from customers.models import Customer
+from tests.conftest import client_for
+from tests.factories import CustomerFactory, UserFactory, make_api_key
+
+pytestmark = pytest.mark.django_db
+
+URL = "/wp-json/wc/v1/customers/batch"
+
+
+def test_batch_create_update_delete(api):
+    c1, c2, c3, c4 = CustomerFactory.create_batch(4)
+    response = api.post(
+        URL,
+        {
+            "update": [{"id": c1.pk, "last_name": "McTest"}],
+            "delete": [c2.pk, c3.pk],
+            "create": [{"username": "newuser", "password": "test123", "email": "newuser@woo.local"}],
+        },
+        format="json",
+    )
+    assert response.status_code == status.HTTP_200_OK
+    assert response["Allow"] == "POST, PUT, PATCH"
+    body = response.json()
+    assert list(body) == ["create", "update", "delete"]
+    assert body["update"][0]["last_name"] == "McTest"
+    assert body["create"][0]["username"] == "newuser"
+    assert body["create"][0]["last_name"] == ""
+    assert body["create"][0]["_links"]["self"][0]["href"].endswith(f"/customers/{body['create'][0]['id']}")
+    assert [item["id"] for item in body["delete"]] == [c2.pk, c3.pk]
+    assert "error" not in body["delete"][0]
+    assert set(api.get("/wp-json/wc/v1/customers").json()[i]["id"] for i in range(3)) == {
+        c1.pk,
+        c4.pk,
+        body["create"][0]["id"],
+    }
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch"])
+def test_batch_methods(api, method):
+    response = getattr(api, method)(URL, {"create": [{"email": "a@woo.local"}]}, format="json")
+    assert response.status_code == status.HTTP_200_OK
+
+
+def test_batch_over_the_limit_is_413_and_does_nothing(api):
+    response = api.post(
+        URL, {"create": [{"email": f"bulk{i}@woo.local"} for i in range(100)], "delete": [1]}, format="json"
+    )
+    assert response.status_code == status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    assert response.json() == {
+        "code": "woocommerce_rest_request_entity_too_large",
+        "message": "Unable to accept more than 100 items for this request.",
+        "data": {"status": 413},
+    }
+    assert not Customer.objects.exists()
+
+
+def test_batch_limit_is_a_setting(api, settings):
+    settings.WCOMPAT_BATCH_LIMIT = 1
+    response = api.post(URL, {"delete": [1, 2]}, format="json")
+    assert response.json()["message"] == "Unable to accept more than 1 items for this request."
+
+
+def test_batch_item_errors_are_reported_in_place(api, customer):
+    response = api.post(
+        URL,
+        {
+            "create": [
+                {"email": "test@woo.local"},
+                {"first_name": "no email"},
+                {"email": "ok@woo.local"},
+                {"email": "b@woo.local", "billing": {"email": "nope"}},
+                {"email": "c@woo.local", "first_name": 5},
+            ],
+            "update": [{"id": 999999, "first_name": "x"}, {"first_name": "no id"}, {"id": "abc"}],
+            "delete": [999999, 0],
+        },
+        format="json",
+    )
+    assert response.status_code == status.HTTP_200_OK
+    body = response.json()
+    create = body["create"]
+    assert [item.get("error", {}).get("code") for item in create] == [
+        "registration-error-email-exists",
+        "registration-error-invalid-email",
+        None,
+        "customer_invalid_billing_email",
+        "rest_invalid_param",
+    ]
+    assert [item["id"] for item in create if "error" in item] == [0, 0, 0, 0]
+    assert body["update"][0] == {
+        "id": 999999,
+        "error": {"code": "wc_user_invalid_id", "message": "Invalid user ID.", "data": {"status": 404}},
+    }
+    assert body["update"][1]["id"] is None
+    assert body["update"][2]["error"]["code"] == "rest_invalid_param"
+    assert body["delete"] == [{"id": 999999, "error": body["update"][0]["error"]}]  # id 0 is skipped
+    assert sorted(Customer.objects.values_list("email", flat=True)) == ["ok@woo.local", "test@woo.local"]
+
+
+def test_batch_respects_role_rules(api):
+    admin = CustomerFactory(admin=True)
+    response = api.post(
+        URL,
+        {
+            "create": [{"email": "test_customer@example.com", "role": "administrator"}],
+            "update": [{"id": admin.pk, "email": "dummy_email@example.com"}],
+            "delete": [admin.pk],
+        },
+        format="json",
+    )
+    body = response.json()
+    assert Customer.objects.get(email="test_customer@example.com").role == "customer"
+    assert body["update"][0]["error"]["code"] == "woocommerce_rest_cannot_edit"
+    assert body["update"][0]["error"]["data"]["status"] == 403
+    assert body["delete"][0]["error"]["code"] == "woocommerce_rest_cannot_delete"
+    assert Customer.objects.filter(pk=admin.pk).exists()
+
+
+def test_batch_delete_accepts_objects(api, customer):
+    response = api.post(URL, {"delete": [{"id": customer.pk}]}, format="json")
+    assert response.json()["delete"][0]["id"] == customer.pk
+    assert not Customer.objects.exists()
+
+
+@pytest.mark.parametrize("body", [{}, {"create": []}, {"create": "nonsense"}, {"delete": [0]}])
+def test_empty_batch_is_an_empty_list(api, body):
+    response = api.post(URL, body, format="json")
+    assert response.status_code == status.HTTP_200_OK
+    assert response.json() == []
+
+
+def test_batch_needs_the_batch_permission(anon, db):
+    user = UserFactory()
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["add_customer", "view_customer"]))
+    client = client_for(make_api_key(user=user))
+    response = client.post(URL, {"create": [{"email": "a@woo.local"}]}, format="json")
+    assert response.status_code == status.HTTP_403_FORBIDDEN
+    assert response.json()["code"] == "woocommerce_rest_cannot_batch"
+    assert anon.post(URL, {}, format="json").status_code == status.HTTP_401_UNAUTHORIZED

@@ -1,0 +1,192 @@
+"""GET /customers: filters, ordering, paging and computed fields through the real endpoint."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework import status
+
+from tests.factories import CustomerFactory, OrderFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/wp-json/wc/v1/customers"
+
+
+def ids(response) -> list[int]:
+    assert response.status_code == status.HTTP_200_OK, response.content
+    return [item["id"] for item in response.json()]
+
+
+@pytest.fixture
+def people():
+    now = timezone.now()
+    return {
+        "carol": CustomerFactory(
+            username="carol",
+            email="carol@shop.example",
+            display_name="Carol",
+            first_name="Zed",
+            date_created=now - timedelta(days=1),
+        ),
+        "alice": CustomerFactory(
+            username="alice", email="alice@shop.example", display_name="Alice", date_created=now - timedelta(days=3)
+        ),
+        "bob": CustomerFactory(
+            username="bob123", email="bob@other.example", display_name="Bob", date_created=now - timedelta(days=2)
+        ),
+        "admin": CustomerFactory(username="admin", email="admin@shop.example", display_name="Admin", admin=True),
+    }
+
+
+def test_default_lists_customers_by_name_hiding_other_roles(api, people):
+    response = api.get(URL)
+    assert ids(response) == [people["alice"].pk, people["bob"].pk, people["carol"].pk]
+    assert (response["X-WP-Total"], response["X-WP-TotalPages"]) == ("3", "1")
+    assert response["Link"] == '<https://testserver/wp-json/>; rel="https://api.w.org/"'
+
+
+def test_role_all_includes_administrators(api, people):
+    assert len(ids(api.get(URL, {"role": "all"}))) == 4
+    assert ids(api.get(URL, {"role": "administrator"})) == [people["admin"].pk]
+
+
+@pytest.mark.parametrize(
+    ("params", "order"),
+    [
+        ({"orderby": "id"}, ["carol", "alice", "bob"]),
+        ({"orderby": "id", "order": "desc"}, ["bob", "alice", "carol"]),
+        ({"orderby": "registered_date"}, ["alice", "bob", "carol"]),
+        ({"orderby": "name", "order": "desc"}, ["carol", "bob", "alice"]),
+        ({"orderby": "include"}, ["alice", "bob", "carol"]),  # without include: by login
+    ],
+)
+def test_orderby(api, people, params, order):
+    assert ids(api.get(URL, params)) == [people[name].pk for name in order]
+
+
+def test_orderby_include_follows_the_given_order(api, people):
+    wanted = [people["carol"].pk, people["alice"].pk]
+    assert ids(api.get(URL, {"orderby": "include", "include": ",".join(map(str, wanted))})) == wanted
+
+
+@pytest.mark.parametrize(
+    ("search", "names"),
+    [
+        ("ali", ["alice"]),
+        ("ALICE", ["alice"]),
+        ("shop.example", ["alice", "carol"]),
+        ("@other", ["bob"]),  # an @ searches emails only
+        ("123", ["bob"]),  # digits search logins and the exact id
+        ("Zed", []),  # first and last names are not searched
+        ("%", []),  # LIKE wildcards are literal
+        ("", ["alice", "bob", "carol"]),
+    ],
+)
+def test_search(api, people, search, names):
+    assert ids(api.get(URL, {"search": search})) == [people[name].pk for name in names]
+
+
+def test_search_numeric_matches_id(api, people):
+    found = ids(api.get(URL, {"search": str(people["carol"].pk), "role": "all"}))
+    assert people["carol"].pk in found
+
+
+def test_email_filter_is_exact_case_insensitive_and_replaces_search(api, people):
+    assert ids(api.get(URL, {"email": "ALICE@shop.example", "search": "bob"})) == [people["alice"].pk]
+    assert ids(api.get(URL, {"email": "alice@shop.exampl"})) == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["include=ID1,ID2", "include[]=ID1&include[]=ID2", "include[0]=ID1&include[1]=ID2", "include=ID1 ID2"],
+)
+def test_include_accepts_every_list_form(api, people, query):
+    query = query.replace("ID1", str(people["alice"].pk)).replace("ID2", str(people["bob"].pk))
+    assert ids(api.get(f"{URL}?{query}")) == [people["alice"].pk, people["bob"].pk]
+
+
+def test_include_disables_exclude_and_garbage_matches_nothing(api, people):
+    alice = people["alice"].pk
+    assert ids(api.get(URL, {"include": alice, "exclude": alice})) == [alice]
+    assert ids(api.get(URL, {"exclude": alice})) == [people["bob"].pk, people["carol"].pk]
+    assert ids(api.get(URL, {"include": "abc"})) == []
+    assert ids(api.get(URL, {"include": "99999999999999999999999"})) == []
+
+
+def test_pages_and_links(api, people):
+    response = api.get(URL, {"per_page": 1, "page": 2})
+    assert ids(response) == [people["bob"].pk]
+    assert (response["X-WP-Total"], response["X-WP-TotalPages"]) == ("3", "3")
+    base = "https://testserver/wp-json/wc/v1/customers?per_page=1"
+    assert response["Link"] == f'<{base}&page=1>; rel="prev", <{base}&page=3>; rel="next"'
+
+
+def test_page_past_the_end_is_empty_with_headers(api, people):
+    response = api.get(URL, {"per_page": 1, "page": 99})
+    assert response.json() == []
+    assert (response["X-WP-Total"], response["X-WP-TotalPages"]) == ("3", "3")
+    assert response["Link"] == '<https://testserver/wp-json/wc/v1/customers?per_page=1&page=3>; rel="prev"'
+    assert api.get(URL, {"page": 10**30}).json() == []
+
+
+def test_offset_wins_over_page(api, people):
+    assert ids(api.get(URL, {"offset": 1, "per_page": 1, "page": 3})) == [people["bob"].pk]
+    assert ids(api.get(URL, {"offset": -1, "per_page": 1})) == [people["bob"].pk]  # absint
+
+
+@pytest.mark.parametrize(
+    ("params", "name", "reason"),
+    [
+        ({"per_page": 0}, "per_page", "per_page must be between 1 (inclusive) and 100 (inclusive)"),
+        ({"per_page": -1}, "per_page", "per_page must be between 1 (inclusive) and 100 (inclusive)"),
+        ({"page": 0}, "page", "page must be greater than or equal to 1"),
+        ({"page": "x"}, "page", "page is not of type integer."),
+        ({"offset": "1.5"}, "offset", "offset is not of type integer."),
+        ({"order": "DESC"}, "order", "order is not one of asc and desc."),
+        ({"orderby": "foo"}, "orderby", "orderby is not one of id, include, name, and registered_date."),
+        ({"context": "embed"}, "context", "context is not one of view and edit."),
+        ({"email": "nope"}, "email", "Invalid email address."),
+        (
+            {"role": "king"},
+            "role",
+            "role is not one of all, administrator, editor, author, contributor, subscriber, customer, and "
+            "shop_manager.",
+        ),
+    ],
+)
+def test_invalid_parameters(anon, params, name, reason):
+    # Validation comes before authentication: an anonymous caller sees the 400.
+    response = anon.get(URL, params)
+    assert response.status_code == status.HTTP_400_BAD_REQUEST
+    body = response.json()
+    assert body["code"] == "rest_invalid_param"
+    assert body["message"] == f"Invalid parameter(s): {name}"
+    assert body["data"]["params"] == {name: reason}
+    assert body["data"]["details"][name]["message"] == reason
+
+
+def test_context_edit_is_the_same_as_view(api, people):
+    assert api.get(URL, {"context": "edit"}).json() == api.get(URL).json()
+
+
+def test_repeated_parameters_last_one_wins(api, people):
+    assert ids(api.get(f"{URL}?per_page=100&per_page=1")) == [people["alice"].pk]
+
+
+def test_order_statistics_in_the_list(api, people):
+    OrderFactory(customer=people["alice"], status="completed", total="12.00")
+    OrderFactory(customer=people["alice"], status="failed", total="3.00")
+    first = api.get(URL).json()[0]
+    assert (first["orders_count"], first["total_spent"]) == (2, "12.00")
+
+
+@pytest.mark.parametrize("per_page", [1, 100])
+def test_list_runs_a_fixed_number_of_queries(api, django_assert_max_num_queries, per_page):
+    for customer in CustomerFactory.create_batch(12):
+        OrderFactory.create_batch(2, customer=customer)
+    api.get(URL)  # warms the key's last_access and the user's permissions
+    # key lookup, COUNT, page with order statistics, addresses
+    with django_assert_max_num_queries(4):
+        response = api.get(URL, {"per_page": per_page})
+    assert len(response.json()) == min(per_page, 12)

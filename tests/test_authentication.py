@@ -1,0 +1,166 @@
+"""WooCommerce key authentication and key scope, as a client sees them on the customers routes."""
+
+import base64
+import time
+from urllib.parse import urlencode
+
+import pytest
+from django.contrib.auth.models import Permission
+from rest_framework import status
+from rest_framework.test import APIClient
+
+from tests.conftest import basic_auth, client_for
+from tests.factories import UserFactory, make_api_key
+from wcompat import oauth
+from wcompat.models import ApiKey, OAuthNonce
+
+pytestmark = pytest.mark.django_db
+
+URL = "/wp-json/wc/v1/customers"
+
+
+def error(response) -> tuple[int, str, str]:
+    body = response.json()
+    return response.status_code, body["code"], body["message"]
+
+
+AUTH_ERROR = "woocommerce_rest_authentication_error"
+
+
+def test_wrong_secret_is_401_on_every_woocommerce_route(admin_key):
+    client = APIClient(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="testserver")
+    credentials = base64.b64encode(f"{admin_key.plain_key}:cs_wrong".encode()).decode()
+    client.credentials(HTTP_AUTHORIZATION=f"Basic {credentials}")
+    for path in (URL, "/wp-json/wc/v1/nothing-here"):
+        assert error(client.get(path)) == (401, AUTH_ERROR, "Consumer secret is invalid.")
+
+
+def test_unknown_key_is_anonymous(admin_key):
+    client = APIClient(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="testserver")
+    client.credentials(HTTP_AUTHORIZATION="Basic " + base64.b64encode(b"ck_unknown:cs_x").decode())
+    response = client.get(URL)
+    assert error(response) == (401, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources.")
+    assert response["Vary"] == "Origin"
+    assert "Cache-Control" not in response
+
+
+def test_basic_auth_needs_https_unless_allowed(admin_key, settings):
+    client = APIClient(HTTP_HOST="testserver")
+    client.credentials(HTTP_AUTHORIZATION=basic_auth(admin_key))
+    assert client.get(URL).status_code == status.HTTP_401_UNAUTHORIZED
+    settings.WCOMPAT_ALLOW_INSECURE_KEY_AUTH = True
+    assert client.get(URL).status_code == status.HTTP_200_OK
+
+
+def test_query_string_keys_over_https(admin_key):
+    client = APIClient(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="testserver")
+    query = urlencode({"consumer_key": admin_key.plain_key, "consumer_secret": admin_key.consumer_secret})
+    response = client.get(f"{URL}?{query}")
+    assert response.status_code == status.HTTP_200_OK
+    assert response["Cache-Control"] == "no-cache, must-revalidate, max-age=0, no-store, private"
+    assert response["Expires"] == "Wed, 11 Jan 1984 05:00:00 GMT"
+    assert "Vary" not in response
+
+
+def test_read_key_cannot_write_even_on_unknown_routes(db):
+    client = client_for(make_api_key(ApiKey.Permissions.READ))
+    expected = (401, AUTH_ERROR, "The API key provided does not have write permissions.")
+    assert error(client.post(URL, {"email": "a@woo.local"}, format="json")) == expected
+    assert error(client.post("/wp-json/wc/v1/typo", {}, format="json")) == expected
+    response = client.get(URL)
+    assert response.status_code == status.HTTP_200_OK
+    assert response["Allow"] == "GET, POST"  # the user's capabilities, not the key's scope
+    assert client.options(URL).status_code == status.HTTP_200_OK
+
+
+def test_write_key_cannot_read(db):
+    client = client_for(make_api_key(ApiKey.Permissions.WRITE))
+    assert error(client.get(URL)) == (401, AUTH_ERROR, "The API key provided does not have read permissions.")
+    assert client.post(URL, {"email": "a@woo.local"}, format="json").status_code == status.HTTP_201_CREATED
+
+
+def test_method_override_is_what_the_key_scope_sees(db):
+    client = client_for(make_api_key(ApiKey.Permissions.READ))
+    response = client.get(f"{URL}/1?_method=DELETE")
+    assert error(response)[2] == "The API key provided does not have write permissions."
+
+
+@pytest.mark.parametrize(
+    ("codenames", "method", "code"),
+    [
+        ([], "get", "woocommerce_rest_cannot_view"),
+        (["view_customer"], "post", "woocommerce_rest_cannot_create"),
+    ],
+)
+def test_authenticated_user_without_capability_gets_403(codenames, method, code):
+    user = UserFactory()
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    response = getattr(client_for(make_api_key(user=user)), method)(URL, {"email": "a@woo.local"}, format="json")
+    assert (response.status_code, response.json()["code"]) == (403, code)
+    assert "Allow" not in response or "POST" not in response["Allow"]
+
+
+def test_last_access_is_recorded(admin_key, api):
+    assert admin_key.last_access is None
+    api.get(URL)
+    admin_key.refresh_from_db()
+    assert admin_key.last_access is not None
+
+
+def oauth_get(client: APIClient, key: ApiKey, params: dict, *, method="HMAC-SHA256", secret=None, **overrides):
+    signed = {
+        **params,
+        "oauth_consumer_key": key.plain_key,
+        "oauth_timestamp": str(int(time.time())),
+        "oauth_nonce": overrides.pop("nonce", "nonce-1"),
+        "oauth_signature_method": method,
+        **overrides,
+    }
+    base = oauth.signature_base_string("GET", f"http://testserver{URL}", signed)
+    signed["oauth_signature"] = oauth.sign(
+        base, secret or key.consumer_secret, method.replace("PLAINTEXT", "HMAC-SHA1")
+    )
+    return client.get(f"{URL}?{urlencode(signed)}")
+
+
+@pytest.mark.parametrize("method", ["HMAC-SHA1", "HMAC-SHA256"])
+def test_oauth_over_plain_http(admin_key, method):
+    client = APIClient(HTTP_HOST="testserver")
+    response = oauth_get(client, admin_key, {"per_page": "1", "search": "a b"}, method=method)
+    assert response.status_code == status.HTTP_200_OK
+    assert OAuthNonce.objects.filter(api_key=admin_key, nonce="nonce-1").exists()
+
+
+def test_oauth_nonce_cannot_be_replayed(admin_key):
+    client = APIClient(HTTP_HOST="testserver")
+    assert oauth_get(client, admin_key, {}).status_code == status.HTTP_200_OK
+    replay = oauth_get(client, admin_key, {})
+    assert error(replay) == (401, AUTH_ERROR, "Invalid nonce - nonce has already been used.")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"secret": "cs_wrong"}, "Invalid signature - provided signature does not match."),
+        ({"method": "PLAINTEXT"}, "Invalid signature - signature method is invalid."),
+        ({"oauth_timestamp": "1000"}, "Invalid timestamp."),
+    ],
+)
+def test_oauth_failures(admin_key, kwargs, message):
+    response = oauth_get(APIClient(HTTP_HOST="testserver"), admin_key, {}, **kwargs)
+    assert error(response) == (401, AUTH_ERROR, message)
+
+
+def test_oauth_missing_parameters_and_unknown_key(admin_key):
+    client = APIClient(HTTP_HOST="testserver")
+    response = client.get(f"{URL}?oauth_consumer_key=ck_x&oauth_timestamp=1")
+    assert error(response) == (
+        401,
+        "woocommerce_rest_authentication_missing_parameter",
+        "Missing OAuth parameters oauth_nonce, oauth_signature, oauth_signature_method",
+    )
+    response = client.get(
+        f"{URL}?oauth_consumer_key=ck_x&oauth_timestamp=1&oauth_nonce=n&oauth_signature=s"
+        "&oauth_signature_method=HMAC-SHA1"
+    )
+    assert error(response) == (401, AUTH_ERROR, "Consumer key is invalid.")

@@ -1,0 +1,143 @@
+"""WordPress REST conventions every route follows: routing, JSON everywhere, bodies, headers."""
+
+import pytest
+from rest_framework import status
+
+from customers import views
+from customers.models import Customer
+
+pytestmark = pytest.mark.django_db
+
+URL = "/wp-json/wc/v1/customers"
+NO_ROUTE = {
+    "code": "rest_no_route",
+    "message": "No route was found matching the URL and request method.",
+    "data": {"status": 404},
+}
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/wp-json/wc/v1/nothing"),
+        ("get", f"{URL}/abc"),
+        ("delete", URL),  # a wrong method is an unknown route: there is no 405
+        ("put", URL),
+        ("get", f"{URL}/batch"),
+        ("post", f"{URL}/1/downloads"),
+        ("get", "/wp-json/wc/v9/customers"),
+        ("get", "/wp-json/wp/v2/users"),
+    ],
+)
+def test_unknown_routes_are_json_404(api, method, path):
+    response = getattr(api, method)(path)
+    assert response.status_code == status.HTTP_404_NOT_FOUND
+    assert response["Content-Type"] == "application/json; charset=UTF-8"
+    assert response.json() == NO_ROUTE
+    assert "Allow" not in response
+
+
+def test_trailing_slash_and_case_are_accepted_without_redirect(api, customer):
+    assert api.get(f"{URL}/").status_code == status.HTTP_200_OK
+    assert api.get(f"/wp-json/WC/V1/Customers/{customer.pk}/").status_code == status.HTTP_200_OK
+    created = api.post(f"{URL}/", {"email": "slash@woo.local"}, format="json")
+    assert created.status_code == status.HTTP_201_CREATED
+
+
+def test_json_whatever_the_client_accepts(api):
+    response = api.get(URL, HTTP_ACCEPT="text/html")
+    assert response["Content-Type"] == "application/json; charset=UTF-8"
+
+
+def test_standard_headers(api, anon):
+    response = api.get(URL, HTTP_ORIGIN="https://app.example")
+    assert response["X-Robots-Tag"] == "noindex"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Access-Control-Expose-Headers"] == "X-WP-Total, X-WP-TotalPages, Link"
+    assert response["Access-Control-Allow-Origin"] == "https://app.example"
+    assert response["Access-Control-Allow-Credentials"] == "true"
+    assert anon.get(URL)["Vary"] == "Origin"
+    assert "Vary" not in anon.post(URL, {}, format="json")
+
+
+@pytest.mark.parametrize("body", ['{"email": "bad.json@example.com",', "\xff\xfe"])
+def test_invalid_json_body(api, customer, body):
+    for method, path in (("post", URL), ("put", f"{URL}/{customer.pk}")):
+        response = getattr(api, method)(path, body, content_type="application/json")
+        assert response.status_code == status.HTTP_400_BAD_REQUEST
+        assert response.json() == {
+            "code": "rest_invalid_json",
+            "message": "Invalid JSON body passed.",
+            "data": {"status": 400, "json_error_code": 4, "json_error_message": "Syntax error"},
+        }
+        assert "Allow" in response
+
+
+def test_json_body_that_is_not_an_object_is_ignored(api):
+    response = api.post(URL, "[1, 2]", content_type="application/json")
+    assert response.json()["code"] == "rest_missing_callback_param"
+
+
+def test_form_encoded_bodies_work_like_json(api):
+    response = api.post(
+        URL,
+        "email=form%40woo.local&first_name=Form&billing%5Bcity%5D=Paris",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == status.HTTP_201_CREATED
+    assert (response.json()["first_name"], response.json()["billing"]["city"]) == ("Form", "Paris")
+
+
+def test_json_body_wins_over_query_string(api):
+    response = api.post(f"{URL}?first_name=Query", {"email": "a@woo.local", "first_name": "Body"}, format="json")
+    assert response.json()["first_name"] == "Body"
+
+
+def test_method_override(api, customer):
+    response = api.post(f"{URL}/{customer.pk}?_method=DELETE&force=true")
+    assert response.status_code == status.HTTP_200_OK
+    assert not Customer.objects.exists()
+
+
+def test_head_has_headers_and_no_body(api, customer):
+    response = api.head(URL)
+    assert response.status_code == status.HTTP_200_OK
+    assert response["X-WP-Total"] == "1"
+    assert response.content == b""
+
+
+def test_options_describes_the_route(api, anon):
+    response = anon.options(URL)
+    assert response.status_code == status.HTTP_200_OK
+    body = response.json()
+    assert list(body) == ["namespace", "methods", "endpoints", "schema", "_links"]
+    assert body["methods"] == ["GET", "POST"]
+    assert len(body["schema"]["properties"]) == 14
+    assert api.options("/wp-json/wc/v1/nothing").json() == []
+
+
+def test_namespace_index_lists_the_customer_routes(anon):
+    response = anon.get("/wp-json/wc/v1")
+    assert response.status_code == status.HTTP_200_OK
+    assert list(response.json()["routes"]) == [
+        "/wc/v1",
+        "/wc/v1/customers",
+        "/wc/v1/customers/batch",
+        "/wc/v1/customers/(?P<id>[\\d]+)",
+        "/wc/v1/customers/(?P<customer_id>[\\d]+)/downloads",
+    ]
+
+
+def test_an_unexpected_error_is_still_json(api, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views, "customer_list", broken)
+    api.raise_request_exception = False
+    response = api.get(URL)
+    assert response.status_code == status.HTTP_500_INTERNAL_SERVER_ERROR
+    assert response.json() == {
+        "code": "rest_internal_error",
+        "message": "Internal server error.",
+        "data": {"status": 500},
+    }
