@@ -117,9 +117,8 @@ def oauth_get(client: APIClient, key: ApiKey, params: dict, *, method="HMAC-SHA2
         **overrides,
     }
     base = oauth.signature_base_string("GET", f"http://testserver{URL}", signed)
-    signed["oauth_signature"] = oauth.sign(
-        base, secret or key.consumer_secret, method.replace("PLAINTEXT", "HMAC-SHA1")
-    )
+    algorithm = method if method in oauth.SIGNATURE_METHODS else "HMAC-SHA1"
+    signed["oauth_signature"] = oauth.sign(base, secret or key.consumer_secret, algorithm)
     return client.get(f"{URL}?{urlencode(signed)}")
 
 

@@ -14,8 +14,10 @@ def test_create_api_key_json_creates_the_owner_and_prints_the_pair_once():
     out = StringIO()
     call_command("create_api_key", "--user", "shop", "--permissions", "read_write", "--json", stdout=out)
     pair = json.loads(out.getvalue())
-    assert pair["consumer_key"].startswith("ck_") and len(pair["consumer_key"]) == 43
-    assert pair["consumer_secret"].startswith("cs_") and len(pair["consumer_secret"]) == 43
+    assert pair["consumer_key"].startswith("ck_")
+    assert len(pair["consumer_key"]) == 43
+    assert pair["consumer_secret"].startswith("cs_")
+    assert len(pair["consumer_secret"]) == 43
     key = ApiKey.objects.get()
     assert key.consumer_key == hash_consumer_key(pair["consumer_key"])
     assert key.consumer_secret == pair["consumer_secret"]
