@@ -12,6 +12,7 @@ from customers.choices import CustomerRole
 from wcompat.pagination import collection_args
 
 VIEW_EDIT = ["view", "edit"]
+WRITABLE_FIELDS = ("email", "username", "password", "first_name", "last_name", "billing", "shipping")
 ID_ARG = {"description": "Unique identifier for the resource.", "type": "integer"}
 CONTEXT_VIEW_ONLY = {
     "description": "Scope under which the request is made; determines fields present in response.",
@@ -67,6 +68,14 @@ class CustomerApiVersion:
     @property
     def route(self) -> str:
         return f"/{self.namespace}/customers"
+
+    def service_input(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The writable fields of a request body, addresses cut to this version's keys, for the services."""
+        values = {name: data[name] for name in WRITABLE_FIELDS if name in data}
+        for name, fields in (("billing", self.billing_fields), ("shipping", self.shipping_fields)):
+            if isinstance(values.get(name), dict):
+                values[name] = {key: value for key, value in values[name].items() if key in fields}
+        return values
 
     def writable_args(self) -> dict[str, dict[str, Any]]:
         """Every writable schema property as a route argument (get_endpoint_args_for_item_schema)."""

@@ -21,12 +21,6 @@ from wcompat.exceptions import WcAPIException
 from wcompat.pagination import Page, paginate
 from wcompat.viewsets import WcViewSet
 
-WRITABLE = ("email", "username", "password", "first_name", "last_name", "billing", "shipping")
-
-
-def _writable(data: dict[str, Any]) -> dict[str, Any]:
-    return {name: data[name] for name in WRITABLE if name in data}
-
 
 class CustomerViewSet(BatchMixin, WcViewSet):
     """/wc/v1/customers: list, create, retrieve, update, delete, batch, and a customer's downloads.
@@ -104,11 +98,11 @@ class CustomerViewSet(BatchMixin, WcViewSet):
     def create_item(self, data: dict[str, Any]) -> Customer:
         if data.get("id"):
             raise WcAPIException(CustomerErrorCode.CUSTOMER_EXISTS, "Cannot create existing resource.", 400)
-        customer = services.customer_create(**{"email": "", **_writable(data)})
+        customer = services.customer_create(**{"email": "", **self.version.service_input(data)})
         return customer_get(customer.pk)
 
     def update_item(self, item: Customer, data: dict[str, Any]) -> Customer:
-        services.customer_update(customer=item, **_writable(data))
+        services.customer_update(customer=item, **self.version.service_input(data))
         return customer_get(item.pk)
 
     def destroy_item(self, item: Customer, data: dict[str, Any]) -> None:

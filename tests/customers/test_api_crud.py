@@ -302,6 +302,12 @@ def test_update_is_partial_and_merges_addresses(api, customer, method):
     assert customer.date_modified is not None
 
 
+def test_v1_cannot_write_shipping_phone(api, customer):
+    api.put(f"{URL}/{customer.pk}", {"shipping": {"phone": "555", "city": "Oakland"}}, format="json")
+    shipping = Address.objects.get(customer=customer, type="shipping")
+    assert (shipping.phone, shipping.city) == ("", "Oakland")
+
+
 def test_update_password_and_same_username(api, customer):
     response = api.put(f"{URL}/{customer.pk}", {"password": "s3cret", "username": "testcustomer"}, format="json")
     assert response.status_code == status.HTTP_200_OK
