@@ -11,6 +11,12 @@ $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m pip install --quiet -r requirements.txt
 	touch $@
 
+JS_CLIENT := tests/clients/js
+
+$(JS_CLIENT)/node_modules/.installed: $(JS_CLIENT)/package-lock.json
+	cd $(JS_CLIENT) && npm ci --silent --no-audit --no-fund
+	touch $@
+
 install: $(VENV)/.installed
 
 # Serve the API on http://127.0.0.1:$(PORT) with SQLite, after migrating and printing a fresh API key.
@@ -25,7 +31,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 # The whole test suite, with the checks CI runs first.
-test: install lint
+test: install $(JS_CLIENT)/node_modules/.installed lint
 	$(PYTHON) manage.py check
 	$(PYTHON) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest

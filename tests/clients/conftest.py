@@ -1,0 +1,119 @@
+"""Live servers for the official clients: real processes on a SQLite file, over HTTP and HTTPS."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVE = Path(__file__).with_name("serve.py")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def manage(env: dict, *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    return result.stdout
+
+
+@dataclass
+class Store:
+    """A migrated database with an administrator's key and one customer who has a download."""
+
+    env: dict
+    consumer_key: str
+    consumer_secret: str
+    downloads_customer: int
+    tmp: Path
+
+    def serve(self, *, tls: bool = False) -> tuple[str, subprocess.Popen]:
+        port = free_port()
+        args = [sys.executable, str(SERVE), str(port)]
+        if tls:
+            args += [str(self.tmp / "cert.pem"), str(self.tmp / "key.pem")]
+        process = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=subprocess.PIPE, text=True)
+        assert process.stdout.readline().strip() == "ready"
+        scheme = "https" if tls else "http"
+        url = f"{scheme}://127.0.0.1:{port}"
+        for _ in range(50):
+            try:
+                requests.get(f"{url}/wp-json/wc/v1", timeout=2, verify=False)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        return url, process
+
+
+SEED_DOWNLOAD = """
+from customers.models import Customer, Download, Order
+customer = Customer.objects.create(username="dl", email="dl@example.com", display_name="dl")
+order = Order.objects.create(customer=customer, status="completed", total="9.99")
+Download.objects.create(customer=customer, order=order, product_id=42, download_id="abc123",
+                        download_name="Song", file_url="https://files.example/song.mp3")
+print(customer.pk)
+"""
+
+
+@pytest.fixture(scope="session")
+def store(tmp_path_factory) -> Store:
+    tmp = tmp_path_factory.mktemp("store")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DJANGO_SQLITE_PATH": str(tmp / "db.sqlite3"),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "PYTHONWARNINGS": "ignore",
+    }
+    manage(env, "migrate", "--no-input")
+    pair = json.loads(manage(env, "create_api_key", "--user", "admin", "--permissions", "read_write", "--json"))
+    downloads_customer = int(manage(env, "shell", "-v", "0", "-c", SEED_DOWNLOAD).strip())
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(tmp / "key.pem"),
+            "-out",
+            str(tmp / "cert.pem"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return Store(env, pair["consumer_key"], pair["consumer_secret"], downloads_customer, tmp)
+
+
+@pytest.fixture(scope="session")
+def http_server(store):
+    url, process = store.serve()
+    yield url
+    process.terminate()
+    process.wait()
+
+
+@pytest.fixture(scope="session")
+def https_server(store):
+    url, process = store.serve(tls=True)
+    yield url
+    process.terminate()
+    process.wait()
