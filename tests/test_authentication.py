@@ -163,3 +163,28 @@ def test_oauth_missing_parameters_and_unknown_key(admin_key):
         "&oauth_signature_method=HMAC-SHA1"
     )
     assert error(response) == (401, AUTH_ERROR, "Consumer key is invalid.")
+
+
+def test_oauth_in_the_authorization_header_with_a_signed_form_body(admin_key):
+    body = {"email": "form@woo.local", "first_name": "Form"}
+    oauth_params = {
+        "oauth_consumer_key": admin_key.plain_key,
+        "oauth_timestamp": str(int(time.time())),
+        "oauth_nonce": "header-nonce",
+        "oauth_signature_method": "HMAC-SHA1",
+    }
+    base = oauth.signature_base_string("POST", f"http://testserver{URL}", {**body, **oauth_params})
+    oauth_params["oauth_signature"] = oauth.sign(base, admin_key.consumer_secret, "HMAC-SHA1")
+    header = "OAuth " + ", ".join(f'{key}="{oauth.rfc3986(value)}"' for key, value in oauth_params.items())
+    client = APIClient(HTTP_HOST="testserver")
+    response = client.post(
+        URL, urlencode(body), content_type="application/x-www-form-urlencoded", HTTP_AUTHORIZATION=header
+    )
+    assert response.status_code == status.HTTP_201_CREATED, response.content
+    assert response.json()["first_name"] == "Form"
+
+
+def test_expired_nonces_are_pruned(admin_key):
+    OAuthNonce.objects.create(api_key=admin_key, nonce="ancient", timestamp=int(time.time()) - 3600)
+    assert oauth_get(APIClient(HTTP_HOST="testserver"), admin_key, {}).status_code == status.HTTP_200_OK
+    assert list(OAuthNonce.objects.values_list("nonce", flat=True)) == ["nonce-1"]
