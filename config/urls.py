@@ -1,13 +1,18 @@
-"""URLs: the admin, the WooCommerce REST API under /wp-json/, and JSON 404s for anything else there."""
+"""URLs: the admin, the OpenAPI schema and its docs, the WooCommerce REST API under /wp-json/ (JSON 404s for
+anything else there)."""
 
 from django.contrib import admin
 from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from wcompat.routers import wp_path
 from wcompat.views import NamespaceIndexView, NoRouteView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     wp_path("wp-json/wc/v1", NamespaceIndexView.as_view(namespace="wc/v1"), name="wc-v1-index"),
     path("wp-json/", include("customers.urls")),
     re_path(r"^wp-json(?:/.*)?$", NoRouteView.as_view()),

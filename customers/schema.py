@@ -144,6 +144,36 @@ COLLECTION_FILTER_ARGS = {
     },
 }
 
+
+def _download_property(description: str, type_name: str = "string", **extra: Any) -> dict[str, Any]:
+    return {"description": description, "type": type_name, "context": ["view"], "readonly": True, **extra}
+
+
+# The v1 customer_download schema (WC_REST_Customer_Downloads_V1_Controller).
+DOWNLOAD_SCHEMA_V1 = {
+    "$schema": "http://json-schema.org/draft-04/schema#",
+    "title": "customer_download",
+    "type": "object",
+    "properties": {
+        "download_url": _download_property("Download file URL."),
+        "download_id": _download_property("Download ID (MD5)."),
+        "product_id": _download_property("Downloadable product ID.", "integer"),
+        "download_name": _download_property("Downloadable file name."),
+        "order_id": _download_property("Order ID.", "integer"),
+        "order_key": _download_property("Order key."),
+        "downloads_remaining": _download_property("Amount of downloads remaining."),
+        "access_expires": _download_property("The date when the download access expires, in the site's timezone."),
+        "file": _download_property(
+            "File details.",
+            "object",
+            properties={
+                "name": _download_property("File name."),
+                "file": _download_property("File URL."),
+            },
+        ),
+    },
+}
+
 DELETE_ARGS = {
     "id": ID_ARG,
     "force": {

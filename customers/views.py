@@ -11,7 +11,7 @@ from customers.error_codes import INVALID_USER_ID_MESSAGE, CustomerErrorCode
 from customers.filters import CustomerFilterSet, order_customers
 from customers.models import Customer
 from customers.permissions import check_role_rules
-from customers.schema import CONTEXT_VIEW_ONLY, DELETE_ARGS, ID_ARG, V1, CustomerApiVersion
+from customers.schema import CONTEXT_VIEW_ONLY, DELETE_ARGS, DOWNLOAD_SCHEMA_V1, ID_ARG, V1, CustomerApiVersion
 from customers.selectors import customer_get, customer_list
 from customers.serializers import CustomerSerializer
 from wcompat import conf
@@ -40,6 +40,17 @@ class CustomerViewSet(BatchMixin, WcViewSet):
         "batch": "customers.batch_customer",
     }
     trash_not_supported_message = "Customers do not support trashing."
+    schema_name = "Customer"
+    response_schemas = {"downloads": ("CustomerDownload", DOWNLOAD_SCHEMA_V1)}
+    action_descriptions = {
+        "list": "List customers (role `customer` unless `role` says otherwise), with paging headers.",
+        "create": "Create a customer; a username and password are generated when not given.",
+        "retrieve": "Retrieve a customer.",
+        "update": "Update a customer; fields not sent are kept, addresses merge key by key.",
+        "destroy": "Delete a customer; `force=true` is required, the answer is the customer as it was.",
+        "batch": "Create, update and delete up to 100 customers; each item succeeds or fails alone.",
+        "downloads": "The customer's downloadable files.",
+    }
 
     @property
     def route(self) -> str:
@@ -48,6 +59,12 @@ class CustomerViewSet(BatchMixin, WcViewSet):
     @property
     def item_schema(self) -> dict[str, Any]:
         return self.version.item_schema
+
+    def openapi_item_schema(self) -> dict[str, Any]:
+        schema = super().openapi_item_schema()
+        # No order yet: last_order is {"id": null, "date": null}.
+        schema["properties"]["last_order"]["properties"]["id"]["nullable"] = True
+        return schema
 
     def args_for(self, action: str) -> dict[str, dict[str, Any]]:
         context = self.version.collection_args()["context"]

@@ -4,6 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.factories import CustomerFactory, make_api_key
+from tests.live import http_server, https_server, store  # noqa: F401  (fixtures for end-to-end tests)
 from wcompat.models import ApiKey
 
 ADDRESS = {

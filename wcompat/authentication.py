@@ -12,7 +12,6 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
@@ -148,11 +147,3 @@ def check_key_scope(request: Request, method: str) -> None:
             raise auth_error("The API key provided does not have write permissions.")
     elif method != "OPTIONS":
         raise auth_error("Unknown request method.")
-
-
-class ConsumerKeyScheme(OpenApiAuthenticationExtension):
-    target_class = ConsumerKeyAuthentication
-    name = "basicAuth"
-
-    def get_security_definition(self, auto_schema):
-        return {"type": "http", "scheme": "basic", "description": "Consumer key as user, consumer secret as password."}

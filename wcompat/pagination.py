@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote_plus
+from urllib.parse import quote, quote_plus
 
 from django.db.models import QuerySet
 from rest_framework.request import Request
@@ -101,6 +101,9 @@ def build_query(params: dict[str, Any], encode: Callable[[str], str], prefix: st
     return "&".join(pair for pair in pairs if pair)
 
 
+_HEADER_UNSAFE = re.compile(r'[^\x21-\x7e]|[<>"]')
+
+
 def _drop_empty_equals(query: str) -> str:
     return re.sub(r"=(&|$)", r"\1", query)
 
@@ -112,7 +115,9 @@ def page_url(request: Request, route: str, page: int) -> str:
     params = php_parse_qs(first)
     params["page"] = str(page)
     second = _drop_empty_equals(build_query(params, php_urlencode))
-    return f"{rest_url(request, route)}?{second}"
+    # Parameter names are never encoded by WordPress; a header may only carry visible ASCII, and a Link
+    # target no <, > or ".
+    return _HEADER_UNSAFE.sub(lambda match: quote(match.group()), f"{rest_url(request, route)}?{second}")
 
 
 def pagination_headers(request: Request, route: str, page: Page) -> dict[str, str]:

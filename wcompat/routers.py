@@ -81,7 +81,7 @@ def describe_route(
         "methods": _methods(actions),
         "endpoints": endpoints,
     }
-    schema = getattr(view, "item_schema", None)
+    schema = view.wp_schema_for(next(iter(actions.values())))
     if with_schema and schema:
         description["schema"] = schema
     if "(?P<" not in wp_route:

@@ -23,6 +23,8 @@ class WpView(APIView):
     content_negotiation_class = AlwaysJSONNegotiation
     parser_classes = []
     permission_classes = []
+    # Discovery and errors are described by WordPress's conventions, not in the OpenAPI document.
+    schema = None
     # The methods of the WordPress route this view answers, for its Allow header.
     wp_allow: tuple[str, ...] = ()
 

@@ -27,6 +27,7 @@ from wcompat.pagination import Page, pagination_headers
 from wcompat.params import request_params
 from wcompat.permissions import denied, has_capability
 from wcompat.renderers import AlwaysJSONNegotiation
+from wcompat.schema import WcAutoSchema, to_openapi
 
 # Methods in the order WordPress lists them.
 METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -44,6 +45,14 @@ class WcViewSet(GenericViewSet):
     parser_classes = []
     pagination_class = None
     filter_backends = []
+
+    schema = WcAutoSchema()
+    # The resource's WordPress item schema, its OpenAPI component name, one line per action for the
+    # docs, and response bodies that are not the item ({action: (component name, WordPress schema)}).
+    item_schema: dict[str, Any] = {}
+    schema_name: str = ""
+    action_descriptions: dict[str, str] = {}
+    response_schemas: dict[str, tuple[str, dict[str, Any]]] = {}
 
     params: dict[str, Any]
     validated: dict[str, Any]
@@ -85,6 +94,13 @@ class WcViewSet(GenericViewSet):
 
     def render_item(self, item: Any) -> dict[str, Any]:
         raise NotImplementedError
+
+    def wp_schema_for(self, action: str) -> dict[str, Any]:
+        """The schema OPTIONS shows for the route of this action."""
+        return self.response_schemas[action][1] if action in self.response_schemas else self.item_schema
+
+    def openapi_item_schema(self) -> dict[str, Any]:
+        return to_openapi(self.item_schema, response=True)
 
     # Life cycle -----------------------------------------------------------------------------------
 

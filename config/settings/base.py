@@ -60,12 +60,14 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "wcompat",
     "customers",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "wcompat.middleware.WpRestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -96,7 +98,11 @@ TEMPLATES = [
 # STATIC
 # ------------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Only needed for `collectstatic`; WhiteNoise serves straight from the apps otherwise.
+STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or None
+# WhiteNoise serves the admin's and the API docs' files from the apps themselves (no collectstatic needed).
+# https://whitenoise.readthedocs.io/en/stable/django.html#WHITENOISE_USE_FINDERS
+WHITENOISE_USE_FINDERS = True
 
 # DJANGO REST FRAMEWORK
 # ------------------------------------------------------------------------------
@@ -111,11 +117,23 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
+# https://drf-spectacular.readthedocs.io/en/latest/settings.html
 SPECTACULAR_SETTINGS = {
     "TITLE": "wcompat",
-    "DESCRIPTION": "The WooCommerce REST API for customers.",
+    "DESCRIPTION": "The WooCommerce REST API (wc/v1) for customers.",
     "VERSION": "1.0.0",
     "SCHEMA_PATH_PREFIX": r"/wp-json/wc/v1",
+    # Swagger UI and Redoc come from drf-spectacular-sidecar's static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "wcompat.schema.postprocess",
+    ],
 }
 
 # WCOMPAT (WooCommerce conventions; defaults in wcompat/conf.py)

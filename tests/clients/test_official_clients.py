@@ -249,9 +249,7 @@ def test_two_servers_do_not_both_accept_one_nonce(http_server, store):
 def test_signature_host_comes_from_the_site_url_setting(store):
     # Behind a proxy the client signs the public URL; the server is reached on another host.
     public = f"https://shop-{uuid.uuid4().hex[:6]}.example"
-    store_env = {**store.env, "WCOMPAT_SITE_URL": public}
-    server = type(store)(store_env, store.consumer_key, store.consumer_secret, store.downloads_customer, store.tmp)
-    url, process = server.serve()
+    url, process = store.serve(WCOMPAT_SITE_URL=public)
     try:
         oauth_url = wc_oauth.OAuth(
             url=f"http://{public.split('//')[1]}/wp-json/wc/v1/customers",

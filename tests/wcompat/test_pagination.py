@@ -36,6 +36,15 @@ def test_page_url_keeps_every_parameter(query, expected):
     assert page_url(get(query), ROUTE, 2) == f"http://testserver/wp-json{ROUTE}?{expected}"
 
 
+def test_page_url_is_a_valid_header_value_whatever_the_parameter_names():
+    request = APIRequestFactory().get(
+        "/wp-json/wc/v1/customers", {'a\nb é<"': "x", "per_page": "1"}, HTTP_HOST="testserver"
+    )
+    assert page_url(request, ROUTE, 2) == (
+        "http://testserver/wp-json/wc/v1/customers?a%0Ab_%C3%A9%3C%22=x&per_page=1&page=2"
+    )
+
+
 def link(page: int, query: str = "per_page=1") -> str:
     return f"<https://testserver/wp-json{ROUTE}?{query}&page={page}>"
 

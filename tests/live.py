@@ -1,4 +1,4 @@
-"""Live servers for the official clients: real processes on a SQLite file, over HTTP and HTTPS."""
+"""Live servers for end-to-end tests: real processes on a SQLite file, over HTTP and HTTPS."""
 
 import json
 import os
@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
-SERVE = Path(__file__).with_name("serve.py")
+ROOT = Path(__file__).resolve().parents[1]
+SERVE = Path(__file__).parent / "clients" / "serve.py"
 
 
 def free_port() -> int:
@@ -39,12 +39,12 @@ class Store:
     downloads_customer: int
     tmp: Path
 
-    def serve(self, *, tls: bool = False) -> tuple[str, subprocess.Popen]:
+    def serve(self, *, tls: bool = False, **env: str) -> tuple[str, subprocess.Popen]:
         port = free_port()
         args = [sys.executable, str(SERVE), str(port)]
         if tls:
             args += [str(self.tmp / "cert.pem"), str(self.tmp / "key.pem")]
-        process = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=subprocess.PIPE, text=True)
+        process = subprocess.Popen(args, cwd=ROOT, env={**self.env, **env}, stdout=subprocess.PIPE, text=True)
         assert process.stdout.readline().strip() == "ready"
         scheme = "https" if tls else "http"
         url = f"{scheme}://127.0.0.1:{port}"
@@ -67,9 +67,8 @@ print(customer.pk)
 """
 
 
-@pytest.fixture(scope="session")
-def store(tmp_path_factory) -> Store:
-    tmp = tmp_path_factory.mktemp("store")
+def create_store(tmp: Path) -> Store:
+    """Migrate a fresh SQLite file in `tmp`, make an administrator's key, seed a customer with a download."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
@@ -101,6 +100,11 @@ def store(tmp_path_factory) -> Store:
         capture_output=True,
     )
     return Store(env, pair["consumer_key"], pair["consumer_secret"], downloads_customer, tmp)
+
+
+@pytest.fixture(scope="session")
+def store(tmp_path_factory) -> Store:
+    return create_store(tmp_path_factory.mktemp("store"))
 
 
 @pytest.fixture(scope="session")

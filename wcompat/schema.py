@@ -1,0 +1,259 @@
+"""OpenAPI 3 for WooCommerce routes, generated from the same argument and item schemas the endpoints use.
+
+drf-spectacular asks each view for its operation; WcAutoSchema answers from the view's declarations:
+`args_for(action)` (query parameters or the JSON body), `item_schema` (the WordPress schema of the
+resource) and `response_schemas` (other bodies, such as downloads). The three ways WooCommerce
+authenticates are the security schemes.
+"""
+
+import re
+from typing import Any
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
+
+# wc_rest_prepare_date_response(): no zone, no fraction.
+WC_DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$"
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "A WordPress REST error.",
+    "required": ["code", "message", "data"],
+    "properties": {
+        "code": {"type": "string", "example": "rest_invalid_param"},
+        "message": {"type": "string"},
+        "data": {
+            "type": "object",
+            "properties": {"status": {"type": "integer"}},
+            "additionalProperties": True,
+        },
+    },
+}
+LINKS_SCHEMA = {
+    "type": "object",
+    "readOnly": True,
+    "additionalProperties": {
+        "type": "array",
+        "items": {"type": "object", "properties": {"href": {"type": "string"}}},
+    },
+}
+ERROR_DESCRIPTIONS = {
+    400: "Invalid parameters or body (rest_invalid_param, rest_missing_callback_param, rest_invalid_json, …).",
+    401: "Not authenticated, or an authentication error (woocommerce_rest_authentication_error).",
+    403: "Authenticated, but without the capability.",
+    404: "Unknown id.",
+    413: "More items than the batch limit.",
+    501: "Deleting without force=true.",
+}
+ERRORS_BY_ACTION = {
+    "list": (400, 401, 403),
+    "create": (400, 401, 403),
+    "retrieve": (400, 401, 403, 404),
+    "update": (400, 401, 403, 404),
+    "destroy": (400, 401, 403, 404, 501),
+    "batch": (400, 401, 403, 413),
+}
+PAGINATION_HEADERS = {
+    "X-WP-Total": {"description": "Total number of matching items.", "schema": {"type": "integer"}},
+    "X-WP-TotalPages": {"description": "Total number of pages.", "schema": {"type": "integer"}},
+    "Link": {"description": 'rel="prev" and rel="next" page URLs.', "schema": {"type": "string"}},
+}
+SECURITY_SCHEMES = {
+    "basicAuth": {
+        "type": "http",
+        "scheme": "basic",
+        "description": "HTTPS only: the consumer key as user name, the consumer secret as password.",
+    },
+    "consumerKey": {"type": "apiKey", "in": "query", "name": "consumer_key", "description": "HTTPS only."},
+    "consumerSecret": {"type": "apiKey", "in": "query", "name": "consumer_secret", "description": "HTTPS only."},
+    "oauth1": {
+        "type": "apiKey",
+        "in": "query",
+        "name": "oauth_signature",
+        "description": "OAuth 1.0a one-legged (plain HTTP): oauth_consumer_key, oauth_timestamp, oauth_nonce, "
+        "oauth_signature_method (HMAC-SHA1 or HMAC-SHA256) and oauth_signature in the query string or an "
+        "`Authorization: OAuth` header, signed with `consumer_secret&`.",
+    },
+}
+
+
+def to_openapi(schema: dict[str, Any], *, response: bool) -> dict[str, Any]:
+    """A WordPress JSON schema as OpenAPI 3.0: WordPress's own types mapped, contexts dropped.
+
+    Response schemas drop `format` (WordPress outputs "" for an unset billing email) and allow null
+    dates.
+    """
+    result: dict[str, Any] = {}
+    wp_type = schema.get("type")
+    if wp_type == "date-time":
+        result.update(type="string", pattern=WC_DATE_PATTERN, nullable=True)
+    elif wp_type == "bool":
+        result["type"] = "boolean"
+    elif wp_type:
+        result["type"] = wp_type
+    for key in ("description", "enum", "minimum", "maximum", "default"):
+        if key in schema:
+            result[key] = schema[key]
+    if "format" in schema and not response:
+        result["format"] = schema["format"]
+    if schema.get("readonly"):
+        result["readOnly"] = True
+    if "properties" in schema:
+        result["properties"] = {
+            name: to_openapi(prop, response=response) for name, prop in schema["properties"].items()
+        }
+    if "items" in schema:
+        result["items"] = to_openapi(schema["items"], response=response)
+    return result
+
+
+def path_parameter_names(path: str) -> list[str]:
+    return re.findall(r"{(\w+)}", path)
+
+
+class WcAutoSchema(AutoSchema):
+    """Operations of a WcViewSet, from its declarations rather than from DRF serializers."""
+
+    @property
+    def action(self) -> str:
+        return self.view.action_map[self.method.lower()]
+
+    def _component(self, name: str, schema: dict[str, Any]) -> dict[str, str]:
+        component = ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, object=name, schema=schema)
+        self.registry.register_on_missing(component)
+        return component.ref
+
+    def _item_ref(self) -> dict[str, str]:
+        schema = self.view.openapi_item_schema()
+        schema["properties"]["_links"] = LINKS_SCHEMA
+        return self._component(self.view.schema_name, schema)
+
+    def get_operation_id(self) -> str:
+        suffix = f"_{self.method.lower()}" if self.action == "update" or self.action == "batch" else ""
+        return f"{self.view.schema_name.lower()}s_{self.action}{suffix}"
+
+    def get_tags(self) -> list[str]:
+        return [f"{self.view.schema_name.lower()}s"]
+
+    def get_description(self) -> str:
+        return self.view.action_descriptions.get(self.action, "")
+
+    def get_auth(self) -> list[dict[str, list]]:
+        return [{"basicAuth": []}, {"consumerKey": [], "consumerSecret": []}, {"oauth1": []}]
+
+    def _request_args(self) -> dict[str, dict[str, Any]]:
+        path_names = path_parameter_names(self.path)
+        return {name: arg for name, arg in self.view.args_for(self.action).items() if name not in path_names}
+
+    def _get_parameters(self) -> list[dict[str, Any]]:
+        parameters = [
+            {
+                "name": name,
+                "in": "path",
+                "required": True,
+                "schema": {"type": "integer", "minimum": 0},
+                "description": "Unique identifier for the resource.",
+            }
+            for name in path_parameter_names(self.path)
+        ]
+        if self.method in ("GET", "DELETE"):
+            for name, arg in self._request_args().items():
+                parameter = {"name": name, "in": "query", "required": bool(arg.get("required"))}
+                parameter["schema"] = to_openapi(arg, response=False)
+                if "description" in arg:
+                    parameter["description"] = arg["description"]
+                if arg.get("type") == "array":
+                    parameter.update(style="form", explode=False)
+                parameters.append(parameter)
+        return parameters
+
+    def _body_schema(self, action: str) -> dict[str, Any]:
+        args = self.view.args_for(action)
+        required = [name for name, arg in args.items() if arg.get("required")]
+        body: dict[str, Any] = {
+            "type": "object",
+            "properties": {name: to_openapi(arg, response=False) for name, arg in args.items()},
+        }
+        if required:
+            body["required"] = required
+        return body
+
+    def _get_request_body(self, direction: str = "request") -> dict[str, Any] | None:
+        if self.method not in ("POST", "PUT", "PATCH"):
+            return None
+        if self.action == "batch":
+            update = self._body_schema("update")
+            # Batch items skip WordPress's required checks: a create without email fails in place.
+            create = {key: value for key, value in self._body_schema("create").items() if key != "required"}
+            schema = {
+                "type": "object",
+                "properties": {
+                    "create": {"type": "array", "items": create},
+                    "update": {"type": "array", "items": update},
+                    "delete": {"type": "array", "items": {"type": "integer"}},
+                },
+            }
+        else:
+            schema = self._body_schema(self.action)
+            for name in path_parameter_names(self.path):
+                schema["properties"].pop(name, None)
+        if not schema.get("required"):
+            schema.pop("required", None)
+        return {
+            "content": {
+                "application/json": {"schema": schema},
+                "application/x-www-form-urlencoded": {"schema": schema},
+            },
+            "required": bool(schema.get("required")),
+        }
+
+    def _success(self) -> tuple[int, dict[str, Any], dict[str, Any]]:
+        extra = self.view.response_schemas.get(self.action)
+        if extra:
+            name, schema = extra
+            return 200, {"type": "array", "items": self._component(name, to_openapi(schema, response=True))}, {}
+        item = self._item_ref()
+        if self.action == "list":
+            return 200, {"type": "array", "items": item}, PAGINATION_HEADERS
+        if self.action == "create":
+            location = {"Location": {"description": "URL of the new item.", "schema": {"type": "string"}}}
+            return 201, item, location
+        if self.action == "batch":
+            result = {
+                "anyOf": [
+                    item,
+                    self._component(
+                        "BatchItemError",
+                        {
+                            "type": "object",
+                            "required": ["id", "error"],
+                            "properties": {"id": {"nullable": True}, "error": self._component("Error", ERROR_SCHEMA)},
+                        },
+                    ),
+                ]
+            }
+            results = {"type": "array", "items": result}
+            answer = {"type": "object", "properties": {"create": results, "update": results, "delete": results}}
+            empty = {"type": "array", "maxItems": 0, "items": {}, "description": "An empty batch."}
+            return 200, {"anyOf": [answer, empty]}, {}
+        return 200, item, {}
+
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        status, schema, headers = self._success()
+        success: dict[str, Any] = {"description": "", "content": {"application/json": {"schema": schema}}}
+        if headers:
+            success["headers"] = headers
+        responses = {str(status): success}
+        error = self._component("Error", ERROR_SCHEMA)
+        for code in ERRORS_BY_ACTION.get(self.action, (400, 401, 403, 404)):
+            responses[str(code)] = {
+                "description": ERROR_DESCRIPTIONS[code],
+                "content": {"application/json": {"schema": error}},
+            }
+        return responses
+
+
+def postprocess(result: dict, generator, request, public) -> dict:
+    """Each route once, without its optional trailing slash (`/?`); the three security schemes."""
+    result["paths"] = {path.rstrip("/") or "/": item for path, item in result["paths"].items()}
+    result.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
+    return result
