@@ -15,5 +15,6 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     wp_path("wp-json/wc/v1", NamespaceIndexView.as_view(namespace="wc/v1"), name="wc-v1-index"),
     path("wp-json/", include("customers.urls")),
-    re_path(r"^wp-json(?:/.*)?$", NoRouteView.as_view()),
+    # Any other path below wp-json, newlines included, is an unknown route.
+    re_path(r"^wp-json(?:/[\s\S]*)?$", NoRouteView.as_view()),
 ]

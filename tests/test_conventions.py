@@ -141,3 +141,9 @@ def test_an_unexpected_error_is_still_json(api, monkeypatch):
         "message": "Internal server error.",
         "data": {"status": 500},
     }
+
+
+def test_unknown_route_with_control_characters_is_json(api):
+    response = api.get(f"{URL}/a%0A%40")
+    assert response.status_code == status.HTTP_404_NOT_FOUND
+    assert response.json() == NO_ROUTE
