@@ -6,13 +6,14 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from wcompat.routers import wp_path
-from wcompat.views import NamespaceIndexView, NoRouteView
+from wcompat.views import NamespaceIndexView, NoRouteView, RootIndexView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    wp_path("wp-json", RootIndexView.as_view(), name="wp-json-index"),
     wp_path("wp-json/wc/v1", NamespaceIndexView.as_view(namespace="wc/v1"), name="wc-v1-index"),
     path("wp-json/", include("customers.urls")),
     # Any other path below wp-json, newlines included, is an unknown route.

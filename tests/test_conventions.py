@@ -147,3 +147,46 @@ def test_unknown_route_with_control_characters_is_json(api):
     response = api.get(f"{URL}/a%0A%40")
     assert response.status_code == status.HTTP_404_NOT_FOUND
     assert response.json() == NO_ROUTE
+
+
+def test_root_index_lists_namespaces_and_routes(anon):
+    body = anon.get("/wp-json/").json()
+    assert body["namespaces"] == ["wc/v1"]
+    assert {"/", "/wc/v1", "/wc/v1/customers", "/wc/v1/customers/batch"} <= set(body["routes"])
+    assert body["url"] == "https://testserver"
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ("_fields=id,email", {"id", "email"}),
+        ("_fields=id+billing.city", {"id", "billing"}),
+        ("_fields[]=id&_fields[]=_links", {"id", "_links"}),
+    ],
+)
+def test_fields_filters_collections(api, customer, fields, expected):
+    item = api.get(f"{URL}?{fields}").json()[0]
+    assert set(item) == expected
+    if "billing" in item:
+        assert item["billing"] == {"city": "San Francisco"}
+
+
+def test_fields_on_a_single_object_keeps_links(api, customer):
+    assert set(api.get(f"{URL}/{customer.pk}", {"_fields": "email"}).json()) == {"email", "_links"}
+
+
+def test_fields_leaves_errors_alone(api):
+    assert api.get(f"{URL}/999", {"_fields": "id"}).json()["code"] == "wc_user_invalid_id"
+
+
+def test_envelope_moves_status_and_headers_into_the_body(api, customer):
+    response = api.get(f"{URL}?_envelope&per_page=1")
+    assert response.status_code == status.HTTP_200_OK
+    assert "X-WP-Total" not in response
+    body = response.json()
+    assert body["status"] == 200
+    assert body["headers"] == {"X-WP-Total": 1, "X-WP-TotalPages": 1, "Allow": "GET, POST"}
+    assert body["body"][0]["id"] == customer.pk
+    missing = api.get(f"{URL}/999?_envelope=1")
+    assert missing.status_code == status.HTTP_200_OK
+    assert missing.json()["status"] == 404

@@ -16,6 +16,9 @@ _DEFAULTS = {
     # woocommerce_registration_generate_username / _password: when False, create requires them.
     "REGISTRATION_GENERATE_USERNAME": True,
     "REGISTRATION_GENERATE_PASSWORD": True,
+    # The site's name and tagline in the /wp-json/ index.
+    "SITE_NAME": "wcompat",
+    "SITE_DESCRIPTION": "The WooCommerce REST API for customers",
     # Where the REST API is mounted below the site URL.
     "REST_PREFIX": "/wp-json",
 }

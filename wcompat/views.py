@@ -5,10 +5,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wcompat import conf
-from wcompat.authentication import check_key_scope
+from wcompat.authentication import check_key_scope, site_base_url
 from wcompat.exceptions import no_route
+from wcompat.global_params import apply_global_params
+from wcompat.links import rest_url
 from wcompat.renderers import AlwaysJSONNegotiation
-from wcompat.routers import describe_namespace
+from wcompat.routers import ROUTES, describe_namespace
 
 
 def is_woocommerce_path(path: str) -> bool:
@@ -50,7 +52,7 @@ class WpView(APIView):
             del response["Allow"]
         if self.wp_allow and request.method in self.wp_allow:
             response["Allow"] = ", ".join(self.wp_allow)
-        return response
+        return apply_global_params(request, response)
 
 
 class NoRouteView(WpView):
@@ -81,3 +83,38 @@ class NamespaceIndexView(WpView):
 
     def get(self, request: Request) -> Response:
         return Response(describe_namespace(request, self.namespace))
+
+
+class RootIndexView(WpView):
+    """GET /wp-json/: the site, its namespaces and every route, as WordPress's index shows them."""
+
+    wp_allow = ("GET",)
+
+    def get(self, request: Request) -> Response:
+        routes = {
+            "/": {
+                "namespace": "",
+                "methods": ["GET"],
+                "endpoints": [{"methods": ["GET"], "args": {"context": {"default": "view", "required": False}}}],
+                "_links": {"self": [{"href": rest_url(request, "/")}]},
+            }
+        }
+        for namespace in ROUTES:
+            routes.update(describe_namespace(request, namespace)["routes"])
+        return Response(
+            {
+                "name": conf.get("SITE_NAME"),
+                "description": conf.get("SITE_DESCRIPTION"),
+                "url": site_base_url(request),
+                "home": site_base_url(request),
+                "gmt_offset": 0,
+                "timezone_string": "UTC",
+                "namespaces": list(ROUTES),
+                "authentication": {},
+                "routes": routes,
+                "_links": {"help": [{"href": "https://developer.wordpress.org/rest-api/"}]},
+                "site_logo": 0,
+                "site_icon": 0,
+                "site_icon_url": "",
+            }
+        )

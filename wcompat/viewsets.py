@@ -22,6 +22,7 @@ from wcompat.args import validate_args
 from wcompat.authentication import check_key_scope
 from wcompat.error_codes import WcErrorCode
 from wcompat.exceptions import WcAPIException, no_route
+from wcompat.global_params import apply_global_params
 from wcompat.links import rest_url
 from wcompat.pagination import Page, pagination_headers
 from wcompat.params import request_params
@@ -136,7 +137,7 @@ class WcViewSet(GenericViewSet):
             response["Allow"] = ", ".join(allowed)
         elif "Allow" in response:
             del response["Allow"]
-        return response
+        return apply_global_params(request, response)
 
     def allowed_methods_for_user(self, request: Request) -> list[str]:
         """The route's methods whose permission check passes for this user (WordPress's Allow header)."""
