@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from customers.models import Address, Customer, Download, Order
+from customers.selectors import annotate_order_stats
 
 
 class AddressInline(admin.StackedInline):
@@ -9,14 +12,51 @@ class AddressInline(admin.StackedInline):
     max_num = 2
 
 
+class OrderInline(admin.TabularInline):
+    model = Order
+    extra = 0
+    fields = ("status", "total", "date_created", "order_key")
+    show_change_link = True
+
+
+class DownloadInline(admin.TabularInline):
+    model = Download
+    extra = 0
+    fields = ("order", "product_id", "download_name", "downloads_remaining", "access_expires", "file_enabled")
+    raw_id_fields = ("order",)
+
+
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
-    list_display = ("id", "username", "email", "first_name", "last_name", "role", "date_created")
+    """Customers with their addresses, orders and download permissions; statistics computed per page."""
+
+    list_display = (
+        "id",
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "role",
+        "orders_count",
+        "total_spent",
+        "date_created",
+    )
     list_filter = ("role",)
     search_fields = ("email", "username", "first_name", "last_name")
     ordering = ("-id",)
     readonly_fields = ("password", "date_created", "date_modified")
-    inlines = [AddressInline]
+    inlines = [AddressInline, OrderInline, DownloadInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Customer]:
+        return annotate_order_stats(super().get_queryset(request))
+
+    @admin.display(description="Orders", ordering="orders_count")
+    def orders_count(self, customer: Customer) -> int:
+        return customer.orders_count
+
+    @admin.display(description="Total spent", ordering="total_spent")
+    def total_spent(self, customer: Customer) -> str:
+        return f"{customer.total_spent:.2f}"
 
 
 @admin.register(Order)
@@ -25,9 +65,11 @@ class OrderAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("order_key", "customer__email")
     raw_id_fields = ("customer",)
+    list_select_related = ("customer",)
 
 
 @admin.register(Download)
 class DownloadAdmin(admin.ModelAdmin):
     list_display = ("id", "customer", "order", "product_id", "download_name", "downloads_remaining", "access_expires")
     raw_id_fields = ("customer", "order")
+    list_select_related = ("customer", "order")
