@@ -190,3 +190,13 @@ def test_envelope_moves_status_and_headers_into_the_body(api, customer):
     missing = api.get(f"{URL}/999?_envelope=1")
     assert missing.status_code == status.HTTP_200_OK
     assert missing.json()["status"] == 404
+
+
+def test_method_override_header(api, customer):
+    response = api.post(
+        f"{URL}/{customer.pk}", {"first_name": "Over"}, format="json", HTTP_X_HTTP_METHOD_OVERRIDE="PUT"
+    )
+    assert response.status_code == status.HTTP_200_OK
+    assert response.json()["first_name"] == "Over"
+    get_as_delete = api.get(f"{URL}/{customer.pk}", HTTP_X_HTTP_METHOD_OVERRIDE="DELETE")
+    assert get_as_delete.status_code == status.HTTP_501_NOT_IMPLEMENTED
