@@ -20,17 +20,20 @@ $(JS_CLIENT)/node_modules/.installed: $(JS_CLIENT)/package-lock.json
 install: $(VENV)/.installed
 
 # Serve the API on http://127.0.0.1:$(PORT) with SQLite, after migrating and printing a fresh API key.
+serve: export DJANGO_DEBUG = 1
+serve: export WCOMPAT_ALLOW_INSECURE_KEY_AUTH = 1
 serve: install
 	$(PYTHON) manage.py migrate --no-input
 	@echo "Development API key (Basic auth or query-string keys are accepted over plain HTTP here):"
 	@$(PYTHON) manage.py create_api_key --user dev --permissions read_write --json
-	DJANGO_DEBUG=1 WCOMPAT_ALLOW_INSECURE_KEY_AUTH=1 $(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
+	$(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
 # The whole test suite, with the checks CI runs first.
+test: export DJANGO_SETTINGS_MODULE = config.settings.test
 test: install $(JS_CLIENT)/node_modules/.installed lint
 	$(PYTHON) manage.py check
 	$(PYTHON) manage.py makemigrations --check --dry-run

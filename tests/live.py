@@ -74,6 +74,8 @@ def create_store(tmp: Path) -> Store:
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "DJANGO_SQLITE_PATH": str(tmp / "db.sqlite3"),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECRET_KEY": "live-test-secret-key",
+        "DJANGO_LOG_LEVEL": "WARNING",
         "PYTHONWARNINGS": "ignore",
     }
     manage(env, "migrate", "--no-input")

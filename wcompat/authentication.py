@@ -54,6 +54,8 @@ class ConsumerKeyAuthentication(BaseAuthentication):
         if key is None:
             return None
         self._touch(key)
+        # For the request log, which names the key by its last characters only.
+        django_request.wc_api_key = key
         return key.user, key
 
     def authenticate_header(self, request: Request) -> str:
