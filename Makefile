@@ -38,3 +38,12 @@ test: install $(JS_CLIENT)/node_modules/.installed lint
 	$(PYTHON) manage.py check
 	$(PYTHON) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  dir=$$(mktemp -d /tmp/wcompat-pg.XXXXXX); \
+	  url=$$(scripts/throwaway-postgres $$dir --fast) || exit 1; \
+	  echo "== The whole suite again, on PostgreSQL"; \
+	  DATABASE_URL=$$url $(VENV)/bin/pytest; status=$$?; \
+	  scripts/throwaway-postgres $$dir --stop; exit $$status; \
+	else \
+	  echo "== PostgreSQL is not installed (apt-get install postgresql): the suite ran on SQLite only"; \
+	fi

@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,12 +68,34 @@ print(customer.pk)
 """
 
 
+def fresh_database_url(tmp: Path) -> str:
+    """A new, empty database: on the DATABASE_URL server when there is one, else a SQLite file in `tmp`."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp / 'db.sqlite3'}"
+    import dj_database_url
+    import psycopg
+
+    settings = dj_database_url.parse(url)
+    name = f"wcompat_live_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        password=settings["PASSWORD"] or None,
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+        autocommit=True,
+    ) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
 def create_store(tmp: Path) -> Store:
-    """Migrate a fresh SQLite file in `tmp`, make an administrator's key, seed a customer with a download."""
+    """Migrate a fresh database, make an administrator's key, seed a customer with a download."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DJANGO_SQLITE_PATH": str(tmp / "db.sqlite3"),
+        "DATABASE_URL": fresh_database_url(tmp),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SECRET_KEY": "live-test-secret-key",
         "DJANGO_LOG_LEVEL": "WARNING",

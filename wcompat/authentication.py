@@ -111,7 +111,8 @@ class ConsumerKeyAuthentication(BaseAuthentication):
             raise auth_error("Invalid timestamp.")
         try:
             with transaction.atomic():
-                OAuthNonce.objects.create(api_key=key, nonce=nonce[:255], timestamp=stamp)
+                # PostgreSQL text cannot hold NUL characters.
+                OAuthNonce.objects.create(api_key=key, nonce=nonce.replace("\x00", "")[:255], timestamp=stamp)
         except IntegrityError:
             raise auth_error("Invalid nonce - nonce has already been used.") from None
         # Expired nonces can never be replayed (their timestamp is refused), so they are dropped here.
