@@ -1,10 +1,12 @@
 """URLs: the admin, the OpenAPI schema and its docs, the WooCommerce REST API under /wp-json/ (JSON 404s for
 anything else there)."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from config.views import bare_json
 from wcompat.routers import wp_path
 from wcompat.views import NamespaceIndexView, NoRouteView, RootIndexView
 
@@ -19,3 +21,6 @@ urlpatterns = [
     # Any other path below wp-json, newlines included, is an unknown route.
     re_path(r"^wp-json(?:/[\s\S]*)?$", NoRouteView.as_view()),
 ]
+
+if settings.WCOMPAT_BENCHMARK_VIEWS:
+    urlpatterns.insert(0, path("bench/bare", bare_json))

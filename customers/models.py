@@ -4,7 +4,7 @@ import secrets
 
 from django.contrib.auth.hashers import make_password
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,16 +47,21 @@ class Customer(models.Model):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         constraints = [
+            # Upper(), as Django's iexact lookup compares on PostgreSQL, so email lookups use this index.
             models.UniqueConstraint(
-                Lower("email"),
+                Upper("email"),
                 name="%(app_label)s_%(class)s_unique_email",
                 violation_error_message=_("An account is already registered with this email address."),
             )
         ]
+        # Each list ordering, with and without the default role filter, reads its page from an index.
+        # Substring search has trigram indexes on PostgreSQL (migration 0002).
         indexes = [
-            models.Index(fields=["role", "display_name"], name="customers_role_display"),
-            models.Index(fields=["display_name"], name="customers_display_name"),
-            models.Index(fields=["date_created"], name="customers_date_created"),
+            models.Index(fields=["role", "display_name", "id"], name="customers_role_name_id"),
+            models.Index(fields=["display_name", "id"], name="customers_name_id"),
+            models.Index(fields=["role", "date_created", "id"], name="customers_role_created_id"),
+            models.Index(fields=["date_created", "id"], name="customers_created_id"),
+            models.Index(fields=["role", "id"], name="customers_role_id"),
         ]
         permissions = [("batch_customer", _("Can create, update and delete customers in batches"))]
 

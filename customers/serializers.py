@@ -1,7 +1,6 @@
 """How a customer looks on the wire, per API version (the field set comes from customers.schema)."""
 
 import hashlib
-from decimal import Decimal
 
 from rest_framework import serializers
 
@@ -20,7 +19,7 @@ def avatar_url(email: str, *, secure: bool) -> str:
 
 
 class CustomerSerializer(serializers.Serializer):
-    """Renders a customer annotated by customers.selectors.with_order_stats().
+    """Renders a customer completed by customers.selectors.attach_order_stats().
 
     The context carries `request` and `version` (a CustomerApiVersion, wc/v1 by default).
     """
@@ -31,9 +30,7 @@ class CustomerSerializer(serializers.Serializer):
     def to_representation(self, customer: Customer) -> dict:
         version = self._version()
         request = self.context["request"]
-        addresses = {address.type: address for address in customer.addresses.all()}
-        last_order_id = getattr(customer, "last_order_id", None)
-        total_spent = getattr(customer, "total_spent", None) or Decimal("0")
+        addresses = customer.address_values
         values = {
             "id": customer.pk,
             "date_created": wc_date(customer.date_created),
@@ -42,12 +39,9 @@ class CustomerSerializer(serializers.Serializer):
             "first_name": customer.first_name,
             "last_name": customer.last_name,
             "username": customer.username,
-            "last_order": {
-                "id": last_order_id,
-                "date": wc_date(customer.last_order_date) if last_order_id else None,
-            },
-            "orders_count": int(getattr(customer, "orders_count", 0) or 0),
-            "total_spent": f"{total_spent:.2f}",
+            "last_order": {"id": customer.last_order_id, "date": wc_date(customer.last_order_date)},
+            "orders_count": customer.orders_count,
+            "total_spent": f"{customer.total_spent:.2f}",
             "avatar_url": avatar_url(customer.email, secure=request.is_secure()),
             "billing": self._address(addresses.get(AddressType.BILLING), version.billing_fields),
             "shipping": self._address(addresses.get(AddressType.SHIPPING), version.shipping_fields),
@@ -57,5 +51,6 @@ class CustomerSerializer(serializers.Serializer):
         return data
 
     @staticmethod
-    def _address(address, fields: tuple[str, ...]) -> dict[str, str]:
-        return {name: getattr(address, name, "") if address else "" for name in fields}
+    def _address(address: dict[str, str] | None, fields: tuple[str, ...]) -> dict[str, str]:
+        address = address or {}
+        return {name: address.get(name, "") for name in fields}

@@ -12,7 +12,7 @@ from customers.filters import CustomerFilterSet, order_customers
 from customers.models import Customer
 from customers.permissions import check_role_rules
 from customers.schema import CONTEXT_VIEW_ONLY, DELETE_ARGS, DOWNLOAD_SCHEMA_V1, ID_ARG, V1, CustomerApiVersion
-from customers.selectors import customer_get, customer_list
+from customers.selectors import complete, customer_get, customer_list
 from customers.serializers import CustomerSerializer
 from wcompat import conf
 from wcompat.args import MAX_ID, absint, parse_id_list, sanitize_text_field
@@ -110,7 +110,9 @@ class CustomerViewSet(BatchMixin, WcViewSet):
         }
         queryset = CustomerFilterSet(filters, queryset=customer_list()).qs
         queryset = order_customers(queryset, orderby=args["orderby"], order=args["order"], include=args["include"])
-        return paginate(queryset, page=args["page"], per_page=args["per_page"], offset=args["offset"])
+        page = paginate(queryset, page=args["page"], per_page=args["per_page"], offset=args["offset"])
+        complete(page.items)
+        return page
 
     def create_item(self, data: dict[str, Any]) -> Customer:
         if data.get("id"):
@@ -127,6 +129,9 @@ class CustomerViewSet(BatchMixin, WcViewSet):
 
     def render_item(self, item: Customer) -> dict[str, Any]:
         return CustomerSerializer(item, context={"request": self.request, "version": self.version}).data
+
+    def render_items(self, items: list[Customer]) -> list[dict[str, Any]]:
+        return CustomerSerializer(items, many=True, context={"request": self.request, "version": self.version}).data
 
     def downloads(self, request: Request, *args, **kwargs) -> Response:
         rows = downloads_for(self.item)

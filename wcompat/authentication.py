@@ -34,7 +34,12 @@ def site_base_url(request) -> str:
     configured = conf.get("SITE_URL")
     if configured:
         return configured.rstrip("/")
-    return f"{request.scheme}://{request.get_host()}"
+    # Every link of a response starts with it: worked out once per request.
+    cached = getattr(request, "_wc_site_base_url", None)
+    if cached is None:
+        cached = f"{request.scheme}://{request.get_host()}"
+        request._wc_site_base_url = cached
+    return cached
 
 
 def now() -> float:

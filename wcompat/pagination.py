@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, quote_plus
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 from rest_framework.request import Request
 
 from wcompat import conf
@@ -77,7 +77,10 @@ def paginate(queryset: QuerySet, *, page: int, per_page: int, offset: int = 0) -
     if start > MAX_ID - per_page:
         # No database holds that many rows; the page is past the end.
         return Page(items=[], total=queryset.count(), per_page=per_page, offset=start)
-    items = list(queryset[start : start + per_page])
+    # The page's ids are chosen first, so per-row annotations run for the page only, not for every row an
+    # OFFSET skips (PostgreSQL computes the select list before discarding them).
+    page_ids = queryset.order_by(*queryset.query.order_by).values("pk")[start : start + per_page]
+    items = list(queryset.filter(pk__in=Subquery(page_ids)))
     # A short, non-empty page is the last one: its end is the total, no COUNT needed.
     total = start + len(items) if items and len(items) < per_page else queryset.count()
     return Page(items=items, total=total, per_page=per_page, offset=start)

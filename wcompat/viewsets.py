@@ -96,6 +96,9 @@ class WcViewSet(GenericViewSet):
     def render_item(self, item: Any) -> dict[str, Any]:
         raise NotImplementedError
 
+    def render_items(self, items: list[Any]) -> list[dict[str, Any]]:
+        return [self.render_item(item) for item in items]
+
     def wp_schema_for(self, action: str) -> dict[str, Any]:
         """The schema OPTIONS shows for the route of this action."""
         return self.response_schemas[action][1] if action in self.response_schemas else self.item_schema
@@ -166,7 +169,7 @@ class WcViewSet(GenericViewSet):
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         page = self.get_page(self.validated)
-        data = [self.render_item(item) for item in page.items]
+        data = self.render_items(page.items)
         return Response(data, headers=pagination_headers(request, self.route, page))
 
     def create(self, request: Request, *args, **kwargs) -> Response:

@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -25,11 +24,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 # https://docs.djangoproject.com/en/5.2/ref/settings/#debug
 DEBUG = env_bool("DJANGO_DEBUG", False)
 # https://docs.djangoproject.com/en/5.2/ref/settings/#secret-key
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (only DJANGO_DEBUG=1 runs without one).")
-    SECRET_KEY = "insecure-development-key"
+# Management commands run without one on a development machine; serving (config/wsgi.py) requires it
+# unless DJANGO_DEBUG is on, and `check --deploy` flags the development value.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "django-insecure-development-key"
 # https://docs.djangoproject.com/en/5.2/ref/settings/#allowed-hosts
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 TIME_ZONE = "UTC"
@@ -70,6 +67,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several server processes share the file: write-ahead logging lets reads go on during a write, and
+    # IMMEDIATE transactions queue writers instead of failing them with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # APPS
@@ -179,5 +184,7 @@ SPECTACULAR_SETTINGS = {
 # Basic auth and query-string keys are only honoured on HTTPS, as in WooCommerce. The development
 # server (`make serve`) turns this on; production leaves it off.
 WCOMPAT_ALLOW_INSECURE_KEY_AUTH = env_bool("WCOMPAT_ALLOW_INSECURE_KEY_AUTH", False)
+# Serve /bench/bare, the benchmark's baseline (scripts/benchmark.py turns it on).
+WCOMPAT_BENCHMARK_VIEWS = env_bool("WCOMPAT_BENCHMARK_VIEWS", False)
 # The site's public base URL (scheme://host[:port]) used in links; empty means the request's own host.
 WCOMPAT_SITE_URL = os.environ.get("WCOMPAT_SITE_URL", "")

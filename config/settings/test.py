@@ -2,10 +2,9 @@
 
 import os
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key")
-
 from .base import *
 
+SECRET_KEY = "test-secret-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # In-memory SQLite unless DATABASE_URL names another database (CI runs the suite on PostgreSQL too).
 if not os.environ.get("DATABASE_URL"):

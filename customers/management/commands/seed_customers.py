@@ -1,0 +1,191 @@
+"""python manage.py seed_customers --customers 100000 --orders 1000000
+
+Bulk-inserts made-up customers (with both addresses) and orders, for benchmarks and demos: COPY on
+PostgreSQL, multi-row INSERTs elsewhere, in batches, with a progress bar.
+"""
+
+import random
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+from itertools import islice
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection, transaction
+from django.utils import timezone
+
+from customers.choices import AddressType, CustomerRole, OrderStatus
+from customers.models import Address, Customer, Order
+
+FIRST_NAMES = [
+    "Alice",
+    "Bob",
+    "Carol",
+    "Dave",
+    "Erin",
+    "Frank",
+    "Grace",
+    "Heidi",
+    "Ivan",
+    "Judy",
+    "Mallory",
+    "Niaj",
+    "Olivia",
+    "Peggy",
+    "Rupert",
+    "Sybil",
+    "Trent",
+    "Victor",
+    "Walter",
+    "Zoe",
+]
+LAST_NAMES = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Robinson", "Wright"]
+CITIES = ["Lisbon", "Paris", "Oakland", "Berlin", "Osaka", "Lagos", "Lima", "Perth"]
+ADDRESS_COLUMNS = (
+    "first_name",
+    "last_name",
+    "company",
+    "address_1",
+    "address_2",
+    "city",
+    "state",
+    "postcode",
+    "country",
+    "email",
+    "phone",
+)
+
+
+class Progress:
+    """A one-line progress bar on stderr."""
+
+    def __init__(self, label: str, total: int) -> None:
+        self.label, self.total, self.done, self.started = label, total, 0, time.monotonic()
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        width = 30
+        filled = int(width * self.done / max(self.total, 1))
+        elapsed = time.monotonic() - self.started
+        sys.stderr.write(
+            f"\r{self.label:<10} [{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} {elapsed:5.1f}s"
+        )
+        if self.done >= self.total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def insert_rows(model, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+    """Insert plain tuples into a model's table: COPY on PostgreSQL, executemany elsewhere."""
+    table = model._meta.db_table
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        with (
+            connection.connection.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
+    placeholders = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", list(rows))
+
+
+def batches(iterable: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(iterable)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+class Command(BaseCommand):
+    help = "Bulk-insert made-up customers and orders (benchmarks, demos)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--customers", type=int, default=1000)
+        parser.add_argument("--orders", type=int, default=10000)
+        parser.add_argument("--batch-size", type=int, default=20000)
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, customers: int, orders: int, batch_size: int, seed: int, **options) -> None:
+        rng = random.Random(seed)
+        started = time.monotonic()
+        first_id = (Customer.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+        last_id = first_id + customers - 1
+        now = timezone.now()
+        password = make_password(None)
+        roles = [CustomerRole.CUSTOMER] * 97 + [CustomerRole.SUBSCRIBER] * 2 + [CustomerRole.SHOP_MANAGER]
+
+        def customer_rows():
+            for number in range(first_id, last_id + 1):
+                first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+                username = f"{first.lower()}.{last.lower()}.{number}"
+                yield (
+                    number,
+                    username,
+                    f"{username}@example.com",
+                    first,
+                    last,
+                    username,
+                    rng.choice(roles),
+                    password,
+                    now - timedelta(minutes=number),
+                    now,
+                )
+
+        progress = Progress("customers", customers)
+        for batch in batches(customer_rows(), batch_size):
+            addresses = [
+                (row[0], kind, row[3], row[4], "", "", "", rng.choice(CITIES), "", "", "US", "", "")
+                for row in batch
+                for kind in AddressType.values
+            ]
+            with transaction.atomic():
+                insert_rows(
+                    Customer,
+                    (
+                        "id",
+                        "username",
+                        "email",
+                        "first_name",
+                        "last_name",
+                        "display_name",
+                        "role",
+                        "password",
+                        "date_created",
+                        "date_modified",
+                    ),
+                    batch,
+                )
+                insert_rows(Address, ("customer_id", "type", *ADDRESS_COLUMNS), addresses)
+            progress.advance(len(batch))
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for table in ("customers_customer", "customers_address"):
+                    cursor.execute(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"COALESCE((SELECT MAX(id) FROM {table}), 1))"
+                    )
+
+        statuses = OrderStatus.values
+
+        def order_rows():
+            for number in range(orders):
+                yield (
+                    rng.randint(first_id, last_id),
+                    rng.choice(statuses),
+                    f"{rng.randint(100, 50000) / 100:.2f}",
+                    now - timedelta(seconds=number),
+                    f"wc_order_{seed}_{first_id}_{number}",
+                )
+
+        progress = Progress("orders", orders)
+        for batch in batches(order_rows() if customers else (), batch_size):
+            with transaction.atomic():
+                insert_rows(Order, ("customer_id", "status", "total", "date_created", "order_key"), batch)
+            progress.advance(len(batch))
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        self.stdout.write(f"Seeded {customers} customers and {orders} orders in {time.monotonic() - started:.1f}s")

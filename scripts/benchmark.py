@@ -1,0 +1,256 @@
+#!/usr/bin/env python
+"""Benchmark the API under gunicorn, against a bare Django view measured in the same run.
+
+    .venv/bin/python scripts/benchmark.py [--db sqlite|postgres] [--customers N] [--orders M]
+                                          [--duration SECONDS] [--connections C]
+
+One run: a fresh database (a SQLite file, or a throwaway PostgreSQL cluster), N customers and M orders
+seeded in bulk, gunicorn with gunicorn.conf.py, then wrk (Debian's package) against each scenario. It
+prints requests per second, p50 and p99 latency, the ratio to the bare view, and the SQL queries one
+request of each scenario runs.
+"""
+
+import argparse
+import base64
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+WRK_SCRIPTS = ROOT / "scripts" / "wrk"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run(args: list[str], env: dict, **kwargs) -> str:
+    return subprocess.run(args, cwd=ROOT, env=env, check=True, text=True, stdout=subprocess.PIPE, **kwargs).stdout
+
+
+def to_ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def parse_wrk(output: str) -> dict:
+    result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}
+    for percent in ("50", "99"):
+        match = re.search(rf"^\s+{percent}\.000%\s+(\S+)", output, re.M) or re.search(
+            rf"^\s+{percent}%\s+(\S+)", output, re.M
+        )
+        result[f"p{percent}"] = to_ms(match.group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    result["errors"] = int(errors.group(1)) if errors else 0
+    result["socket_errors"] = socket_errors.group(1) if socket_errors else ""
+    result["requests"] = int(re.search(r"(\d+) requests in", output).group(1))
+    return result
+
+
+def start_database(kind: str, tmp: Path) -> tuple[str, Path | None]:
+    if kind == "sqlite":
+        return f"sqlite:///{tmp / 'bench.sqlite3'}", None
+    pg_dir = tmp / "pg"
+    url = run([str(ROOT / "scripts" / "throwaway-postgres"), str(pg_dir)], os.environ.copy()).strip()
+    return url, pg_dir
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--customers", type=int, default=1000)
+    parser.add_argument("--orders", type=int, default=10000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per scenario")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: gunicorn.conf.py)")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    options = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+
+    tmp = Path(tempfile.mkdtemp(prefix="wcompat-bench-"))
+    database_url, pg_dir = start_database(options.db, tmp)
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DATABASE_URL": database_url,
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO",
+        "WCOMPAT_BENCHMARK_VIEWS": "1",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+    }
+    if options.workers:
+        env["WEB_CONCURRENCY"] = str(options.workers)
+    server = log = None
+    try:
+        run([PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], env)
+        print(f"Seeding {options.customers} customers and {options.orders} orders ({options.db})", flush=True)
+        started = time.monotonic()
+        run(
+            [
+                PYTHON,
+                "manage.py",
+                "seed_customers",
+                "--customers",
+                str(options.customers),
+                "--orders",
+                str(options.orders),
+            ],
+            env,
+            stderr=None,
+        )
+        seed_seconds = time.monotonic() - started
+        pair = json.loads(run([PYTHON, "manage.py", "create_api_key", "--user", "bench", "--json"], env))
+        credentials = base64.b64encode(f"{pair['consumer_key']}:{pair['consumer_secret']}".encode()).decode()
+        headers = {
+            "Authorization": f"Basic {credentials}",
+            "X-Forwarded-Proto": "https",
+            "Content-Type": "application/json",
+        }
+
+        log = (tmp / "gunicorn.log").open("w")  # closed with the process below
+        server = subprocess.Popen(
+            [str(Path(PYTHON).with_name("gunicorn")), "-c", "gunicorn.conf.py", "config.wsgi"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/bench/bare", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+
+        def api(path: str) -> dict | list:
+            request = urllib.request.Request(base + path, headers=headers)
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.loads(response.read())
+
+        sample = api("/wp-json/wc/v1/customers?per_page=1&page=2")[0]
+        deep_page = max(1, min(500, options.customers // 10))
+        scenarios = [
+            ("bare Django view", "GET", "/bench/bare", None),
+            ("GET one customer", "GET", f"/wp-json/wc/v1/customers/{sample['id']}", None),
+            ("list per_page=10", "GET", "/wp-json/wc/v1/customers?per_page=10", None),
+            ("list per_page=100", "GET", "/wp-json/wc/v1/customers?per_page=100", None),
+            (f"list page={deep_page}", "GET", f"/wp-json/wc/v1/customers?page={deep_page}", None),
+            ("search", "GET", f"/wp-json/wc/v1/customers?search={sample['first_name'].lower()}.", None),
+            ("email filter", "GET", f"/wp-json/wc/v1/customers?email={sample['email']}", None),
+            ("POST create", "POST", "/wp-json/wc/v1/customers", "create.lua"),
+            ("batch create 100", "POST", "/wp-json/wc/v1/customers/batch", "batch_create.lua"),
+        ]
+        queries = count_queries(env, headers, scenarios)
+        results = []
+        for name, method, path, script in scenarios:
+            command = [
+                "wrk",
+                f"-t{options.threads}",
+                f"-c{options.connections}",
+                f"-d{options.duration}s",
+                "--latency",
+                "--timeout",
+                "30s",
+            ]
+            for header, value in headers.items():
+                command += ["-H", f"{header}: {value}"]
+            if script:
+                command += ["-s", str(WRK_SCRIPTS / script)]
+            output = subprocess.run([*command, base + path], capture_output=True, text=True, check=True).stdout
+            result = {"scenario": name, "method": method, "path": path, **parse_wrk(output), "queries": queries[name]}
+            results.append(result)
+            print(
+                f"  {name:<20} {result['rps']:9.1f} req/s  p50 {result['p50']:8.2f} ms  "
+                f"p99 {result['p99']:8.2f} ms  errors {result['errors']}",
+                flush=True,
+            )
+        print_table(results, options, seed_seconds)
+        if options.json:
+            options.json.write_text(
+                json.dumps(
+                    {
+                        "options": vars(options) | {"json": str(options.json)},
+                        "seed_seconds": seed_seconds,
+                        "results": results,
+                    },
+                    indent=2,
+                )
+            )
+    finally:
+        if server:
+            server.terminate()
+            server.wait()
+        if log:
+            log.close()
+        if pg_dir:
+            subprocess.run([str(ROOT / "scripts" / "throwaway-postgres"), str(pg_dir), "--stop"], check=False)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def count_queries(env: dict, headers: dict, scenarios: list) -> dict[str, int | str]:
+    """SQL queries one request of each scenario runs, counted in-process on the same database."""
+    os.environ.update({key: value for key, value in env.items() if key != "GUNICORN_BIND"})
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_AUTHORIZATION=headers["Authorization"], HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")
+    counts: dict[str, int | str] = {}
+    for name, _method, path, script in scenarios:
+
+        def call(path=path, script=script):
+            if not script:
+                return client.get(path)
+            body = {"email": f"count-{secrets.token_hex(6)}@example.com"}
+            if "batch" in path:
+                body = {"create": [{"email": f"count-{secrets.token_hex(6)}@example.com"} for _ in range(100)]}
+            return client.post(path, body, content_type="application/json")
+
+        call()  # warm: last_access, permission caches
+        with CaptureQueriesContext(connection) as captured:
+            response = call()
+        counts[name] = len(captured) if response.status_code < 400 else f"{len(captured)} (HTTP {response.status_code})"
+    return counts
+
+
+def print_table(results: list[dict], options, seed_seconds: float) -> None:
+    bare = results[0]["rps"]
+    print()
+    print(
+        f"{options.db}, {options.customers} customers, {options.orders} orders (seeded in {seed_seconds:.1f} s), "
+        f"wrk -t{options.threads} -c{options.connections} -d{options.duration}s, {os.cpu_count()} cores"
+    )
+    print()
+    print("| scenario | req/s | p50 ms | p99 ms | x bare | SQL queries | non-2xx |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for result in results:
+        print(
+            f"| {result['scenario']} | {result['rps']:.1f} | {result['p50']:.2f} | {result['p99']:.2f} | "
+            f"{result['rps'] / bare:.2f} | {result['queries']} | {result['errors']} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
