@@ -18,7 +18,7 @@ class CustomerFilterSet(django_filters.FilterSet):
     """
 
     search = django_filters.CharFilter(method="filter_search")
-    email = django_filters.CharFilter(field_name="email", lookup_expr="iexact")
+    email = django_filters.CharFilter(method="filter_email")
     role = django_filters.CharFilter(method="filter_role")
     include = NumberInFilter(field_name="id", lookup_expr="in")
     exclude = NumberInFilter(field_name="id", lookup_expr="in", exclude=True)
@@ -35,6 +35,10 @@ class CustomerFilterSet(django_filters.FilterSet):
         if data.get("include"):
             data.pop("exclude", None)
         super().__init__(data, *args, **kwargs)
+
+    def filter_email(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """The exact address in any letter case, as WP_User_Query's LIKE without wildcards."""
+        return queryset.with_email(value) if value else queryset
 
     def filter_role(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset if value in ("", "all") else queryset.filter(role=value)

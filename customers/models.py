@@ -25,6 +25,16 @@ ADDRESS_FIELDS = (
 )
 
 
+class CustomerQuerySet(models.QuerySet):
+    def with_email(self, email: str) -> "CustomerQuerySet":
+        """Customers with this email, in any letter case; the Upper(email) index answers it."""
+        return self.alias(email_upper=Upper("email")).filter(email_upper=email.upper())
+
+    def with_username(self, username: str) -> "CustomerQuerySet":
+        """Customers with this login, in any letter case; the Upper(username) index answers it."""
+        return self.alias(username_upper=Upper("username")).filter(username_upper=username.upper())
+
+
 class Customer(models.Model):
     """A WordPress user with WooCommerce's customer data.
 
@@ -42,6 +52,8 @@ class Customer(models.Model):
     date_created = models.DateTimeField(_("date created"), default=timezone.now)
     date_modified = models.DateTimeField(_("date modified"), null=True, blank=True)
 
+    objects = CustomerQuerySet.as_manager()
+
     class Meta:
         ordering = ["id"]
         verbose_name = _("customer")
@@ -52,7 +64,13 @@ class Customer(models.Model):
                 Upper("email"),
                 name="%(app_label)s_%(class)s_unique_email",
                 violation_error_message=_("An account is already registered with this email address."),
-            )
+            ),
+            # WordPress logins are unique whatever their letter case (MySQL's collation).
+            models.UniqueConstraint(
+                Upper("username"),
+                name="%(app_label)s_%(class)s_unique_username",
+                violation_error_message=_("An account is already registered with that username."),
+            ),
         ]
         # Each list ordering, with and without the default role filter, reads its page from an index.
         # Substring search has trigram indexes on PostgreSQL (migration 0002).

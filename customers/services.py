@@ -50,7 +50,7 @@ def generate_username(email: str) -> str:
     base = sanitize_user(domain if local in ROLE_ADDRESS_PREFIXES else local, strict=True).lower()
     base = base[: USERNAME_MAX_LENGTH - 5] or f"woo_user_{_random_suffix()}"
     username = base
-    while Customer.objects.filter(username__iexact=username).exists():
+    while Customer.objects.with_username(username).exists():
         username = f"{base}-{_random_suffix()}"
     return username
 
@@ -71,7 +71,7 @@ def _check_address_emails(billing: dict[str, Any] | None) -> None:
 
 def email_taken(email: str) -> bool:
     """Whether any user has this email, compared case-insensitively (MySQL's collation in WordPress)."""
-    return Customer.objects.filter(email__iexact=email).exists()
+    return Customer.objects.with_email(email).exists()
 
 
 def email_exists_error(email: str) -> WcAPIException:
@@ -99,6 +99,7 @@ def _set_names(customer: Customer, first_name: str | None, last_name: str | None
 
 def _save_addresses(customer: Customer, addresses: dict[str, dict[str, Any] | None], *, created: bool) -> None:
     """Merge each address key by key: only known keys that were sent are written."""
+    new_rows = []
     for address_type in AddressType.values:
         values = {
             key: str(value).replace("\x00", "")
@@ -106,15 +107,33 @@ def _save_addresses(customer: Customer, addresses: dict[str, dict[str, Any] | No
             if key in ADDRESS_FIELDS and value is not None
         }
         if created:
-            Address.objects.create(customer=customer, type=address_type, **values)
+            new_rows.append(Address(customer=customer, type=address_type, **values))
         elif values:
             updated = Address.objects.filter(customer=customer, type=address_type).update(**values)
             if not updated:
                 Address.objects.create(customer=customer, type=address_type, **values)
+    if new_rows:
+        Address.objects.bulk_create(new_rows)
+        # What the API renders next, known without reading it back.
+        customer.address_values = {row.type: {name: getattr(row, name) for name in ADDRESS_FIELDS} for row in new_rows}
+
+
+def customer_create(*, email: str, **fields: Any) -> Customer:
+    """Register a customer (see _create_customer), all or nothing.
+
+    Another request may register the same email or username between our checks and our insert; the
+    database constraint then answers, and the client gets WooCommerce's error for it.
+    """
+    try:
+        return _create_customer(email=email, **fields)
+    except IntegrityError:
+        if email_taken(email):
+            raise email_exists_error(email) from None
+        raise _username_exists_error() from None
 
 
 @transaction.atomic
-def customer_create(
+def _create_customer(
     *,
     email: str,
     username: str = "",
@@ -141,7 +160,7 @@ def customer_create(
             raise WcAPIException(
                 CustomerErrorCode.REGISTRATION_INVALID_USERNAME, "Please provide a valid account username.", 400
             )
-        if Customer.objects.filter(username__iexact=username).exists():
+        if Customer.objects.with_username(username).exists():
             raise _username_exists_error()
         if len(username) > USERNAME_MAX_LENGTH:
             raise WcAPIException(
@@ -161,20 +180,21 @@ def customer_create(
     # A generated password is never shown to anyone, so none is kept (an unusable hash).
     customer.set_password(password or None)
     _set_names(customer, first_name, last_name)
-    try:
-        with transaction.atomic():
-            customer.save()
-    except IntegrityError:
-        # Another request registered the same email or username between our check and this insert.
-        if email_taken(email):
-            raise email_exists_error(email) from None
-        raise _username_exists_error() from None
+    customer.save()
     _save_addresses(customer, {"billing": billing, "shipping": shipping}, created=True)
     return customer
 
 
+def customer_update(*, customer: Customer, **fields: Any) -> Customer:
+    """Update a customer (see _update_customer), all or nothing; an email taken meanwhile is refused."""
+    try:
+        return _update_customer(customer=customer, **fields)
+    except IntegrityError:
+        raise WcAPIException(CustomerErrorCode.UPDATE_EMAIL_TAKEN, "Email address is invalid.", 400) from None
+
+
 @transaction.atomic
-def customer_update(
+def _update_customer(
     *,
     customer: Customer,
     email: str | None = None,
@@ -201,11 +221,7 @@ def customer_update(
         customer.set_password(password)
     _set_names(customer, first_name, last_name)
     customer.date_modified = timezone.now()
-    try:
-        with transaction.atomic():
-            customer.save()
-    except IntegrityError:
-        raise WcAPIException(CustomerErrorCode.UPDATE_EMAIL_TAKEN, "Email address is invalid.", 400) from None
+    customer.save()
     _save_addresses(customer, {"billing": billing, "shipping": shipping}, created=False)
     return customer
 

@@ -12,7 +12,7 @@ from customers.filters import CustomerFilterSet, order_customers
 from customers.models import Customer
 from customers.permissions import check_role_rules
 from customers.schema import CONTEXT_VIEW_ONLY, DELETE_ARGS, DOWNLOAD_SCHEMA_V1, ID_ARG, V1, CustomerApiVersion
-from customers.selectors import complete, customer_get, customer_list
+from customers.selectors import complete, customer_get, customer_list, without_orders
 from customers.serializers import CustomerSerializer
 from wcompat import conf
 from wcompat.args import MAX_ID, absint, parse_id_list, sanitize_text_field
@@ -118,7 +118,7 @@ class CustomerViewSet(BatchMixin, WcViewSet):
         if data.get("id"):
             raise WcAPIException(CustomerErrorCode.CUSTOMER_EXISTS, "Cannot create existing resource.", 400)
         customer = services.customer_create(**{"email": "", **self.version.service_input(data)})
-        return customer_get(customer.pk)
+        return without_orders(customer)
 
     def update_item(self, item: Customer, data: dict[str, Any]) -> Customer:
         services.customer_update(customer=item, **self.version.service_input(data))

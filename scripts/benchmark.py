@@ -146,7 +146,7 @@ def main() -> None:
                 return json.loads(response.read())
 
         sample = api("/wp-json/wc/v1/customers?per_page=1&page=2")[0]
-        deep_page = max(1, min(500, options.customers // 10))
+        deep_page = max(1, min(500, options.customers // 20))
         scenarios = [
             ("bare Django view", "GET", "/bench/bare", None),
             ("GET one customer", "GET", f"/wp-json/wc/v1/customers/{sample['id']}", None),

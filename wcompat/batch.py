@@ -4,13 +4,13 @@
     {"create": [{...}], "update": [{"id": 2, ...}], "delete": [3]}
     -> 200 {"create": [{...}], "update": [{...}], "delete": [{...}]}
 
-Creates run first, then updates, then deletes; each item succeeds or fails alone (in its own
-savepoint) and a failed one is reported in place as {"id": …, "error": {code, message, data}}.
+Creates run first, then updates, then deletes; each item succeeds or fails alone (its writes are one
+transaction, in the resource's services) and a failed one is reported in place as
+{"id": …, "error": {code, message, data}}.
 """
 
 from typing import Any
 
-from django.db import transaction
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -58,8 +58,8 @@ class BatchMixin:
         try:
             if not isinstance(data, dict):
                 raise WcAPIException(WcErrorCode.INVALID_PARAM, "Invalid parameter(s): item", 400)
-            with transaction.atomic():
-                return operation(data)
+            # Each item's writes are one transaction of its own, in the resource's services.
+            return operation(data)
         except WcAPIException as error:
             return {"id": error_id, "error": error.as_dict()}
 
