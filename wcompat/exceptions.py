@@ -1,6 +1,5 @@
 """One error shape for the whole API: {"code", "message", "data": {"status", ...}}."""
 
-import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -9,8 +8,6 @@ from rest_framework import exceptions as drf_exceptions, status
 from rest_framework.response import Response
 
 from wcompat.error_codes import WcErrorCode
-
-logger = logging.getLogger(__name__)
 
 
 class WcAPIException(Exception):

@@ -32,10 +32,9 @@ def has_capability(user, view, action: str) -> bool:
 
 
 class CapabilityPermission(BasePermission):
-    """Checks the capability for `view.permission_action`, raising WooCommerce's error itself."""
+    """Checks the capability for the view's action, raising WooCommerce's error itself."""
 
     def has_permission(self, request, view) -> bool:
-        action = getattr(view, "permission_action", None) or view.action
-        if not has_capability(request.user, view, action):
-            raise denied(request, action)
+        if not has_capability(request.user, view, view.action):
+            raise denied(request, view.action)
         return True

@@ -1,0 +1,64 @@
+"""Production serving: deploy checks, the secret key, gunicorn's config, request logs without secrets."""
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.live import ROOT
+
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.base",
+    "DJANGO_SECRET_KEY": "x7Gq2m9VbL4pRt8Yw1Zk6Hs3Nd5Fj0Ca-Qe2Wu8Ii4Oo7Pp1Aa9Ss3Dd6Ff0Gg5",
+    "DJANGO_ALLOWED_HOSTS": "shop.example",
+    "DJANGO_SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO",
+    "DJANGO_SECURE_HSTS_SECONDS": "31536000",
+    "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
+    "DJANGO_SECURE_HSTS_PRELOAD": "1",
+    "PYTHONWARNINGS": "ignore",
+}
+
+
+def run(args: list[str], env: dict) -> subprocess.CompletedProcess:
+    clean = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "WCOMPAT_"))}
+    return subprocess.run(args, cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120)
+
+
+def test_deploy_checks_pass_under_production_settings():
+    result = run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_serving_requires_a_secret_key():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "DJANGO_SECRET_KEY"}
+    result = run([sys.executable, "-c", "import config.wsgi"], env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_gunicorn_config_loads_the_app():
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    result = run([str(gunicorn), "--check-config", "-c", "gunicorn.conf.py", "config.wsgi"], PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_request_log_has_no_query_string_secret_or_signature(admin_key, caplog):
+    from rest_framework.test import APIClient
+
+    client = APIClient(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="testserver")
+    query = f"consumer_key={admin_key.plain_key}&consumer_secret={admin_key.consumer_secret}&oauth_signature=SIG"
+    with caplog.at_level(logging.INFO, logger="wcompat.requests"):
+        assert client.get(f"/wp-json/wc/v1/customers?{query}").status_code == 200
+    [record] = [record for record in caplog.records if record.name == "wcompat.requests"]
+    fields = record.fields
+    assert fields["path"] == "/wp-json/wc/v1/customers"
+    assert (fields["method"], fields["status"]) == ("GET", 200)
+    assert fields["key"] == f"…{admin_key.plain_key[-7:]}"
+    logged = json.dumps(fields) + record.getMessage()
+    for secret in (admin_key.consumer_secret, admin_key.plain_key, "SIG", "consumer_secret"):
+        assert secret not in logged
