@@ -163,7 +163,7 @@ def main() -> None:
         for name, method, path, script in scenarios:
             command = [
                 "wrk",
-                f"-t{options.threads}",
+                f"-t{min(options.threads, options.connections)}",
                 f"-c{options.connections}",
                 f"-d{options.duration}s",
                 "--latency",
@@ -208,6 +208,7 @@ def main() -> None:
 def count_queries(env: dict, headers: dict, scenarios: list) -> dict[str, int | str]:
     """SQL queries one request of each scenario runs, counted in-process on the same database."""
     os.environ.update({key: value for key, value in env.items() if key != "GUNICORN_BIND"})
+    os.environ["DJANGO_LOG_LEVEL"] = "WARNING"
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -240,7 +241,8 @@ def print_table(results: list[dict], options, seed_seconds: float) -> None:
     print()
     print(
         f"{options.db}, {options.customers} customers, {options.orders} orders (seeded in {seed_seconds:.1f} s), "
-        f"wrk -t{options.threads} -c{options.connections} -d{options.duration}s, {os.cpu_count()} cores"
+        f"wrk -t{min(options.threads, options.connections)} -c{options.connections} -d{options.duration}s, "
+        f"{os.cpu_count()} cores"
     )
     print()
     print("| scenario | req/s | p50 ms | p99 ms | x bare | SQL queries | non-2xx |")
