@@ -83,6 +83,7 @@ def main() -> None:
         sys.exit("wrk is needed: apt-get install wrk")
 
     tmp = Path(tempfile.mkdtemp(prefix="wcompat-bench-"))
+    tmp.chmod(0o755)  # the PostgreSQL server runs as its own user and must reach its folder inside
     database_url, pg_dir = start_database(options.db, tmp)
     port = free_port()
     env = {
