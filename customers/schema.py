@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from customers.choices import CustomerRole
+from customers.models import ADDRESS_FIELDS
 from wcompat.pagination import collection_args
 
 VIEW_EDIT = ["view", "edit"]
@@ -186,19 +187,7 @@ DELETE_ARGS = {
 
 # The address keys WooCommerce 3.5.3 outputs for v1, in its order (the captures and the v1 docs agree:
 # shipping has no phone in v1).
-V1_BILLING_FIELDS = (
-    "first_name",
-    "last_name",
-    "company",
-    "address_1",
-    "address_2",
-    "city",
-    "state",
-    "postcode",
-    "country",
-    "email",
-    "phone",
-)
+V1_BILLING_FIELDS = ADDRESS_FIELDS
 V1_SHIPPING_FIELDS = V1_BILLING_FIELDS[:9]
 
 V1 = CustomerApiVersion(

@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
-WRK_SCRIPTS = ROOT / "scripts" / "wrk"
+WRK_SCRIPTS = ROOT / "scripts" / "wrk"  # create.lua posts new customers, one or a batch
 
 
 def free_port() -> int:
@@ -156,12 +156,12 @@ def main() -> None:
             (f"list page={deep_page}", "GET", f"/wp-json/wc/v1/customers?page={deep_page}", None),
             ("search", "GET", f"/wp-json/wc/v1/customers?search={sample['first_name'].lower()}.", None),
             ("email filter", "GET", f"/wp-json/wc/v1/customers?email={sample['email']}", None),
-            ("POST create", "POST", "/wp-json/wc/v1/customers", "create.lua"),
-            ("batch create 100", "POST", "/wp-json/wc/v1/customers/batch", "batch_create.lua"),
+            ("POST create", "POST", "/wp-json/wc/v1/customers", "1"),
+            ("batch create 100", "POST", "/wp-json/wc/v1/customers/batch", "100"),
         ]
         queries = count_queries(env, headers, scenarios)
         results = []
-        for name, method, path, script in scenarios:
+        for name, method, path, batch in scenarios:
             command = [
                 "wrk",
                 f"-t{min(options.threads, options.connections)}",
@@ -173,9 +173,10 @@ def main() -> None:
             ]
             for header, value in headers.items():
                 command += ["-H", f"{header}: {value}"]
-            if script:
-                command += ["-s", str(WRK_SCRIPTS / script)]
-            output = subprocess.run([*command, base + path], capture_output=True, text=True, check=True).stdout
+            if batch:
+                command += ["-s", str(WRK_SCRIPTS / "create.lua")]
+            target = [base + path, "--", batch] if batch else [base + path]
+            output = subprocess.run([*command, *target], capture_output=True, text=True, check=True).stdout
             result = {"scenario": name, "method": method, "path": path, **parse_wrk(output), "queries": queries[name]}
             results.append(result)
             print(
@@ -220,10 +221,10 @@ def count_queries(env: dict, headers: dict, scenarios: list) -> dict[str, int | 
 
     client = Client(HTTP_AUTHORIZATION=headers["Authorization"], HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")
     counts: dict[str, int | str] = {}
-    for name, _method, path, script in scenarios:
+    for name, _method, path, batch in scenarios:
 
-        def call(path=path, script=script):
-            if not script:
+        def call(path=path, batch=batch):
+            if not batch:
                 return client.get(path)
             body = {"email": f"count-{secrets.token_hex(6)}@example.com"}
             if "batch" in path:

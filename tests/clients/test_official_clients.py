@@ -211,9 +211,10 @@ def test_js_client_over_https(https_server, store, query_string_auth):
     assert_woocommerce_results(results, tag, https_server)
 
 
-def signed_url(url: str, store) -> str:
+def signed_url(url: str, store, path: str = "/wp-json/wc/v1/customers?per_page=1") -> str:
+    """A URL signed by the Python client's own OAuth code, as it would send it."""
     return wc_oauth.OAuth(
-        url=f"{url}/wp-json/wc/v1/customers?per_page=1",
+        url=f"{url}{path}",
         consumer_key=store.consumer_key,
         consumer_secret=store.consumer_secret,
         version="wc/v1",
@@ -251,24 +252,12 @@ def test_signature_host_comes_from_the_site_url_setting(store):
     public = f"https://shop-{uuid.uuid4().hex[:6]}.example"
     url, process = store.serve(WCOMPAT_SITE_URL=public)
     try:
-        oauth_url = wc_oauth.OAuth(
-            url=f"http://{public.split('//')[1]}/wp-json/wc/v1/customers",
-            consumer_key=store.consumer_key,
-            consumer_secret=store.consumer_secret,
-            version="wc/v1",
-            method="GET",
-        ).get_oauth_url()
+        plain_http = public.replace("https://", "http://")
         # Signed for http://<public host>: the configured https URL does not match that scheme.
-        local = oauth_url.replace(f"http://{public.split('//')[1]}", url)
-        assert requests.get(local, timeout=10).status_code == 401
-        oauth_url = wc_oauth.OAuth(
-            url=f"{public}/wp-json/wc/v1/customers",
-            consumer_key=store.consumer_key,
-            consumer_secret=store.consumer_secret,
-            version="wc/v1",
-            method="GET",
-        ).get_oauth_url()
-        response = requests.get(oauth_url.replace(public, url), timeout=10)
+        wrong = signed_url(plain_http, store, "/wp-json/wc/v1/customers")
+        assert requests.get(wrong.replace(plain_http, url), timeout=10).status_code == 401
+        right = signed_url(public, store, "/wp-json/wc/v1/customers")
+        response = requests.get(right.replace(public, url), timeout=10)
         assert response.status_code == 200, response.text
         assert response.headers["link"].startswith(f"<{public}/wp-json/")
     finally:

@@ -7,6 +7,7 @@ from rest_framework import status
 from customers import services
 from customers.choices import CustomerRole
 from customers.models import Address, Customer
+from tests.conftest import ADDRESS
 from tests.factories import CustomerFactory, OrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,15 +30,7 @@ EMPTY_BILLING = dict.fromkeys(
     "",
 )
 EMPTY_SHIPPING = dict.fromkeys(list(EMPTY_BILLING)[:9], "")
-HELPER_ADDRESS = {
-    **EMPTY_BILLING,
-    "address_1": "123 South Street",
-    "address_2": "Apt 1",
-    "city": "San Francisco",
-    "state": "CA",
-    "postcode": "94110",
-    "country": "US",
-}
+HELPER_ADDRESS = {**EMPTY_BILLING, **ADDRESS}
 
 
 def links(pk: int) -> dict:

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from customers.choices import AddressType, CustomerRole, OrderStatus
-from customers.models import Address, Customer, Order
+from customers.models import ADDRESS_FIELDS, Address, Customer, Order
 
 FIRST_NAMES = [
     "Alice",
@@ -43,19 +43,6 @@ FIRST_NAMES = [
 ]
 LAST_NAMES = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Robinson", "Wright"]
 CITIES = ["Lisbon", "Paris", "Oakland", "Berlin", "Osaka", "Lagos", "Lima", "Perth"]
-ADDRESS_COLUMNS = (
-    "first_name",
-    "last_name",
-    "company",
-    "address_1",
-    "address_2",
-    "city",
-    "state",
-    "postcode",
-    "country",
-    "email",
-    "phone",
-)
 
 
 class Progress:
@@ -159,7 +146,7 @@ class Command(BaseCommand):
                     ),
                     batch,
                 )
-                insert_rows(Address, ("customer_id", "type", *ADDRESS_COLUMNS), addresses)
+                insert_rows(Address, ("customer_id", "type", *ADDRESS_FIELDS), addresses)
             progress.advance(len(batch))
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
