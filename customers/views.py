@@ -18,7 +18,7 @@ from wcompat import conf
 from wcompat.args import MAX_ID, absint, parse_id_list, sanitize_text_field
 from wcompat.batch import BatchMixin
 from wcompat.exceptions import WcAPIException
-from wcompat.pagination import Page, paginate
+from wcompat.pagination import COLLECTION_ARGS, Page, paginate
 from wcompat.viewsets import WcViewSet
 
 
@@ -67,14 +67,13 @@ class CustomerViewSet(BatchMixin, WcViewSet):
         return schema
 
     def args_for(self, action: str) -> dict[str, dict[str, Any]]:
-        context = self.version.collection_args()["context"]
         return {
             "list": self.version.collection_args,
             "create": lambda: self.version.create_args(
                 username_required=not conf.get("REGISTRATION_GENERATE_USERNAME"),
                 password_required=not conf.get("REGISTRATION_GENERATE_PASSWORD"),
             ),
-            "retrieve": lambda: {"id": ID_ARG, "context": context},
+            "retrieve": lambda: {"id": ID_ARG, "context": COLLECTION_ARGS["context"]},
             "update": self.version.update_args,
             "destroy": lambda: DELETE_ARGS,
             "batch": self.version.writable_args,
