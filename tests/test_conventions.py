@@ -60,7 +60,7 @@ def test_standard_headers(api, anon):
     assert "Vary" not in anon.post(URL, {}, format="json")
 
 
-@pytest.mark.parametrize("body", ['{"email": "bad.json@example.com",', "\xff\xfe"])
+@pytest.mark.parametrize("body", ['{"email": "bad.json@example.com",', "\xff\xfe", "[" * 100000 + "]" * 100000])
 def test_invalid_json_body(api, customer, body):
     for method, path in (("post", URL), ("put", f"{URL}/{customer.pk}")):
         response = getattr(api, method)(path, body, content_type="application/json")

@@ -81,7 +81,7 @@ def parse_json_body(request: HttpRequest) -> dict[str, Any]:
         return {}
     try:
         data = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         # PHP's JSON_ERROR_SYNTAX, as json_last_error() reports it.
         raise WcAPIException(
             WcErrorCode.INVALID_JSON,
