@@ -200,3 +200,10 @@ def test_method_override_header(api, customer):
     assert response.json()["first_name"] == "Over"
     get_as_delete = api.get(f"{URL}/{customer.pk}", HTTP_X_HTTP_METHOD_OVERRIDE="DELETE")
     assert get_as_delete.status_code == status.HTTP_501_NOT_IMPLEMENTED
+
+
+def test_a_body_over_the_upload_limit_is_413_json(api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = api.post(URL, {"email": "big@woo.local", "first_name": "x" * 2000}, format="json")
+    assert response.status_code == status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    assert response.json()["code"] == "rest_request_too_large"

@@ -16,5 +16,6 @@ class WcErrorCode(StrEnum):
     CANNOT_DELETE = "woocommerce_rest_cannot_delete"
     CANNOT_BATCH = "woocommerce_rest_cannot_batch"
     TOO_LARGE = "woocommerce_rest_request_entity_too_large"
+    REQUEST_TOO_LARGE = "rest_request_too_large"
     TRASH_NOT_SUPPORTED = "woocommerce_rest_trash_not_supported"
     INTERNAL_ERROR = "rest_internal_error"

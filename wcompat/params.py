@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import unquote_plus
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 
 from wcompat.error_codes import WcErrorCode
@@ -109,6 +110,10 @@ def parse_form_body(request: HttpRequest) -> dict[str, Any]:
 
 def request_params(request: HttpRequest, path_params: dict[str, Any] | None = None) -> dict[str, Any]:
     """All parameters merged with WordPress's precedence; a JSON null counts as absent."""
+    try:
+        request.body  # noqa: B018  (read once, within DATA_UPLOAD_MAX_MEMORY_SIZE)
+    except RequestDataTooBig:
+        raise WcAPIException(WcErrorCode.REQUEST_TOO_LARGE, "The request body is too large.", 413) from None
     merged: dict[str, Any] = dict(path_params or {})
     merged.update(php_parse_qs(request.META.get("QUERY_STRING", "")))
     merged.update(parse_form_body(request))
