@@ -33,6 +33,7 @@ def wp_path(regex: str, view, name: str | None = None) -> URLPattern:
 
 
 ROUTES: dict[str, list[tuple[str, type, dict[str, str]]]] = {}
+# Methods in the order WordPress lists them.
 METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 

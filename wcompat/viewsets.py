@@ -28,11 +28,8 @@ from wcompat.pagination import Page, pagination_headers
 from wcompat.params import request_params
 from wcompat.permissions import denied, has_capability
 from wcompat.renderers import AlwaysJSONNegotiation
+from wcompat.routers import METHOD_ORDER, describe_route
 from wcompat.schema import WcAutoSchema, to_openapi
-
-# Methods in the order WordPress lists them.
-METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
-ITEM_ACTIONS = ("retrieve", "update", "destroy")
 
 
 class WcViewSet(GenericViewSet):
@@ -193,8 +190,6 @@ class WcViewSet(GenericViewSet):
     trash_not_supported_message = "Resources do not support trashing."
 
     def options(self, request: Request, *args, **kwargs) -> Response:
-        from wcompat.routers import describe_route
-
         return Response(describe_route(request, type(self), self.wp_route, self.action_map, with_schema=True))
 
     # Used by batch and by tests of permission rules.
