@@ -19,7 +19,7 @@ from wcompat import conf, oauth
 from wcompat.error_codes import WcErrorCode
 from wcompat.exceptions import WcAPIException
 from wcompat.models import ApiKey, OAuthNonce
-from wcompat.params import parse_form_body, php_parse_qs
+from wcompat.params import form_params, query_params
 
 # last_access is written at most this often per key, so reads do not each cost a write.
 LAST_ACCESS_RESOLUTION = timedelta(seconds=60)
@@ -67,7 +67,7 @@ class ConsumerKeyAuthentication(BaseAuthentication):
         return 'Basic realm="WooCommerce API"'
 
     def _basic(self, request) -> ApiKey | None:
-        query = php_parse_qs(request.META.get("QUERY_STRING", ""))
+        query = query_params(request)
         consumer_key, consumer_secret = query.get("consumer_key"), query.get("consumer_secret")
         if not (
             isinstance(consumer_key, str) and consumer_key and isinstance(consumer_secret, str) and consumer_secret
@@ -84,7 +84,7 @@ class ConsumerKeyAuthentication(BaseAuthentication):
         return key
 
     def _oauth(self, request) -> ApiKey | None:
-        params = {**php_parse_qs(request.META.get("QUERY_STRING", "")), **parse_form_body(request)}
+        params = {**query_params(request), **form_params(request)}
         params.update(oauth.parse_authorization_header(request.META.get("HTTP_AUTHORIZATION", "")))
         missing = [name for name in oauth.REQUIRED_PARAMS if not params.get(name)]
         if len(missing) == len(oauth.REQUIRED_PARAMS):

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from wcompat.args import parse_list
-from wcompat.params import php_parse_qs
+from wcompat.params import query_params
 
 # The headers a route sets itself, which an envelope carries in its body.
 ENVELOPED_HEADERS = ("Location", "X-WP-Total", "X-WP-TotalPages", "Link", "Allow")
@@ -48,7 +48,7 @@ def filter_fields(data: Any, tree: FieldTree) -> Any:
 
 
 def apply_global_params(request: Request, response: Response) -> Response:
-    query = php_parse_qs(request._request.META.get("QUERY_STRING", ""))
+    query = query_params(request)
     fields = [field for field in parse_list(query.get("_fields", "")) if isinstance(field, str)]
     if fields and response.status_code < 400 and response.data is not None:
         tree = field_tree(fields)

@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from wcompat import conf
 from wcompat.args import MAX_ID
 from wcompat.links import rest_url
-from wcompat.params import php_parse_qs
+from wcompat.params import php_parse_qs, query_params
 
 COLLECTION_ARGS = {
     "context": {
@@ -113,7 +113,7 @@ def _drop_empty_equals(query: str) -> str:
 
 def page_url(request: Request, route: str, page: int) -> str:
     """The collection URL with every original query parameter and `page` set, via two add_query_arg passes."""
-    original = php_parse_qs(request.META.get("QUERY_STRING", ""))
+    original = query_params(request)
     first = _drop_empty_equals(build_query(original, lambda value: value))
     params = php_parse_qs(first)
     params["page"] = str(page)

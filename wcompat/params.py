@@ -94,7 +94,7 @@ def parse_json_body(request: HttpRequest) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def parse_form_body(request: HttpRequest) -> dict[str, Any]:
+def _parse_form_body(request: HttpRequest) -> dict[str, Any]:
     content_type = request.META.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower()
     if request.method == "GET" or _is_json(content_type):
         return {}
@@ -108,6 +108,26 @@ def parse_form_body(request: HttpRequest) -> dict[str, Any]:
     return {}
 
 
+def _parsed_once(request, attribute: str, parse) -> dict[str, Any]:
+    """Authentication, validation, paging links and _fields all read the same parameters: parse them once."""
+    request = getattr(request, "_request", request)  # a DRF Request wraps Django's
+    parsed = getattr(request, attribute, None)
+    if parsed is None:
+        parsed = parse(request)
+        setattr(request, attribute, parsed)
+    return parsed
+
+
+def query_params(request) -> dict[str, Any]:
+    """The query string as PHP's $_GET; shared by every reader of the request, so not to be changed."""
+    return _parsed_once(request, "_wp_query_params", lambda r: php_parse_qs(r.META.get("QUERY_STRING", "")))
+
+
+def form_params(request) -> dict[str, Any]:
+    """A form-encoded body as PHP's $_POST ({} for JSON and GET); shared, so not to be changed."""
+    return _parsed_once(request, "_wp_form_params", _parse_form_body)
+
+
 def request_params(request: HttpRequest, path_params: dict[str, Any] | None = None) -> dict[str, Any]:
     """All parameters merged with WordPress's precedence; a JSON null counts as absent."""
     try:
@@ -115,7 +135,7 @@ def request_params(request: HttpRequest, path_params: dict[str, Any] | None = No
     except RequestDataTooBig:
         raise WcAPIException(WcErrorCode.REQUEST_TOO_LARGE, "The request body is too large.", 413) from None
     merged: dict[str, Any] = dict(path_params or {})
-    merged.update(php_parse_qs(request.META.get("QUERY_STRING", "")))
-    merged.update(parse_form_body(request))
+    merged.update(query_params(request))
+    merged.update(form_params(request))
     merged.update(parse_json_body(request))
     return {key: value for key, value in merged.items() if value is not None}
