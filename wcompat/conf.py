@@ -27,3 +27,9 @@ _DEFAULTS = {
 def get(name: str):
     """Return WCOMPAT_<name> from settings, else the app default."""
     return getattr(settings, f"WCOMPAT_{name}", _DEFAULTS[name])
+
+
+def is_rest_path(path: str) -> bool:
+    """Whether a request path is the REST API's: the REST prefix (/wp-json) or anything below it."""
+    prefix = get("REST_PREFIX")
+    return path == prefix or path.startswith(prefix + "/")

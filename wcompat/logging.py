@@ -34,7 +34,7 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path.startswith(conf.get("REST_PREFIX")):
+        if not conf.is_rest_path(request.path):
             return self.get_response(request)
         started = time.perf_counter()
         response = self.get_response(request)

@@ -23,7 +23,7 @@ class WpRestMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path.startswith(conf.get("REST_PREFIX") + "/") and request.path != conf.get("REST_PREFIX"):
+        if not conf.is_rest_path(request.path):
             return self.get_response(request)
         # OAuth signatures cover the method actually sent; everything else sees the override.
         request.wp_real_method = request.method
@@ -37,7 +37,7 @@ class WpRestMiddleware:
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not request.path.startswith(conf.get("REST_PREFIX")):
+        if not conf.is_rest_path(request.path):
             return None
         logger.exception("Unhandled error on %s %s", request.method, request.path)
         return JsonResponse(
