@@ -64,6 +64,16 @@ def _clean_email(email: str, code: CustomerErrorCode = CustomerErrorCode.INVALID
     return email
 
 
+def _check_email_length(email: str) -> None:
+    """wp_insert_user()'s limit: user_email is a 100-character column."""
+    if len(email) > EMAIL_MAX_LENGTH:
+        raise WcAPIException(
+            CustomerErrorCode.EMAIL_TOO_LONG,
+            f"Email address may not be longer than {EMAIL_MAX_LENGTH} characters.",
+            400,
+        )
+
+
 def _check_address_emails(billing: dict[str, Any] | None) -> None:
     if billing and isinstance(billing.get("email"), str):
         _clean_email(billing["email"], CustomerErrorCode.INVALID_BILLING_EMAIL)
@@ -150,10 +160,7 @@ def _create_customer(
         raise WcAPIException(CustomerErrorCode.REGISTRATION_INVALID_EMAIL, "Please provide a valid email address.", 400)
     if email_taken(email):
         raise email_exists_error(email)
-    if len(email) > EMAIL_MAX_LENGTH:
-        raise WcAPIException(
-            CustomerErrorCode.EMAIL_TOO_LONG, "Email address may not be longer than 100 characters.", 400
-        )
+    _check_email_length(email)
     if username:
         username = sanitize_user(username)
         if not is_valid_username(username):
@@ -212,10 +219,7 @@ def _update_customer(
         raise WcAPIException(CustomerErrorCode.USERNAME_NOT_EDITABLE, "Username isn't editable.", 400)
     if email:
         customer.email = _clean_email(email)
-        if len(email) > EMAIL_MAX_LENGTH:
-            raise WcAPIException(
-                CustomerErrorCode.EMAIL_TOO_LONG, "Email address may not be longer than 100 characters.", 400
-            )
+        _check_email_length(email)
     _check_address_emails(billing)
     if password:
         customer.set_password(password)
