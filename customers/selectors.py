@@ -1,8 +1,8 @@
 """Customer reads with their order statistics, computed from order rows in a fixed number of queries.
 
-The API completes a page of customers with three small queries, whatever the page size: their
-addresses, one aggregate over their orders, and the last orders' dates. Plain rows, not model
-instances, keep that cheap. The admin, which sorts by the statistics, annotates them in SQL instead.
+The API completes a page of customers with two small queries, whatever the page size: their
+addresses, and one aggregate over their orders joined to each last order for its date. Plain rows,
+not model instances, keep that cheap. The admin, which sorts by the statistics, annotates them in SQL instead.
 """
 
 from datetime import UTC, datetime
@@ -101,7 +101,7 @@ def attach_addresses(customers: list[Customer]) -> list[Customer]:
 
 
 def complete(customers: list[Customer]) -> list[Customer]:
-    """A page of customers as the API renders them: addresses and order statistics, in three queries."""
+    """A page of customers as the API renders them: addresses and order statistics, in two queries."""
     return attach_order_stats(attach_addresses(customers))
 
 

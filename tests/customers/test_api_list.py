@@ -186,7 +186,7 @@ def test_list_runs_a_fixed_number_of_queries(api, django_assert_max_num_queries,
     for customer in CustomerFactory.create_batch(12):
         OrderFactory.create_batch(2, customer=customer)
     api.get(URL)  # warms the key's last_access and the user's permissions
-    # key lookup, COUNT, page, addresses, order statistics, last orders' dates
+    # key, its owner, COUNT, page, addresses, order statistics with the last orders' dates
     with django_assert_max_num_queries(6):
         response = api.get(URL, {"per_page": per_page})
     assert len(response.json()) == min(per_page, 12)
