@@ -48,14 +48,31 @@ class Store:
         process = subprocess.Popen(args, cwd=ROOT, env={**self.env, **env}, stdout=subprocess.PIPE, text=True)
         assert process.stdout.readline().strip() == "ready"
         scheme = "https" if tls else "http"
-        url = f"{scheme}://127.0.0.1:{port}"
-        for _ in range(50):
-            try:
-                requests.get(f"{url}/wp-json/wc/v1", timeout=2, verify=False)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        return url, process
+        return wait_until_serving(f"{scheme}://127.0.0.1:{port}", process), process
+
+    def gunicorn(self, log: Path, **env: str) -> tuple[str, subprocess.Popen]:
+        """The project under gunicorn with gunicorn.conf.py, as in production; stderr goes to `log`."""
+        port = free_port()
+        process = subprocess.Popen(
+            [str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py", "config.wsgi"],
+            cwd=ROOT,
+            env={**self.env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2", **env},
+            stdout=subprocess.DEVNULL,
+            stderr=log.open("w"),
+        )
+        return wait_until_serving(f"http://127.0.0.1:{port}", process), process
+
+
+def wait_until_serving(url: str, process: subprocess.Popen, path: str = "/wp-json/wc/v1") -> str:
+    """`url` once a request to it gets any answer; fails if the process exits first."""
+    for _ in range(150):
+        assert process.poll() is None, f"the server exited with {process.returncode}"
+        try:
+            requests.get(f"{url}{path}", timeout=2, verify=False)
+            return url
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    raise AssertionError(f"{url} did not answer")
 
 
 SEED_DOWNLOAD = """

@@ -188,3 +188,28 @@ def test_expired_nonces_are_pruned(admin_key):
     OAuthNonce.objects.create(api_key=admin_key, nonce="ancient", timestamp=int(time.time()) - 3600)
     assert oauth_get(APIClient(HTTP_HOST="testserver"), admin_key, {}).status_code == status.HTTP_200_OK
     assert list(OAuthNonce.objects.values_list("nonce", flat=True)) == ["nonce-1"]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("oauth_consumer_key", "Consumer key is invalid."),
+        ("oauth_signature_method", "Invalid signature - signature method is invalid."),
+        ("oauth_signature", "Invalid signature - provided signature does not match."),
+        ("oauth_timestamp", "Invalid signature - provided signature does not match."),
+        ("oauth_nonce", "Invalid signature - provided signature does not match."),
+    ],
+)
+def test_oauth_parameter_sent_as_an_array_is_401(admin_key, name, message):
+    params = {
+        "oauth_consumer_key": admin_key.plain_key,
+        "oauth_timestamp": str(int(time.time())),
+        "oauth_nonce": "array-nonce",
+        "oauth_signature_method": "HMAC-SHA1",
+        "oauth_signature": "c2lnbmF0dXJl",
+    }
+    value = params.pop(name)
+    query = urlencode(params) + f"&{name}%5B%5D={value}"
+    response = APIClient(HTTP_HOST="testserver").get(f"{URL}?{query}")
+    assert error(response) == (401, AUTH_ERROR, message)
+    assert not OAuthNonce.objects.exists()

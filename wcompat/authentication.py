@@ -92,18 +92,22 @@ class ConsumerKeyAuthentication(BaseAuthentication):
         if missing:
             noun = "parameter" if len(missing) == 1 else "parameters"
             raise auth_error(f"Missing OAuth {noun} {', '.join(missing)}", WcErrorCode.AUTHENTICATION_MISSING_PARAMETER)
-        key = ApiKey.find(str(params["oauth_consumer_key"]))
+        # A parameter sent as an array (oauth_signature_method[]=…) fails the check it first reaches.
+        consumer_key = params["oauth_consumer_key"]
+        key = ApiKey.find(consumer_key) if isinstance(consumer_key, str) else None
         if key is None:
             raise auth_error("Consumer key is invalid.")
         method = params["oauth_signature_method"]
-        if method not in oauth.SIGNATURE_METHODS:
+        if not isinstance(method, str) or method not in oauth.SIGNATURE_METHODS:
             raise auth_error("Invalid signature - signature method is invalid.")
+        if not all(isinstance(params[name], str) for name in ("oauth_signature", "oauth_timestamp", "oauth_nonce")):
+            raise auth_error("Invalid signature - provided signature does not match.")
         base_uri = site_base_url(request) + request.path
         method_sent = getattr(request, "wp_real_method", request.method)
         base_string = oauth.signature_base_string(method_sent, base_uri, params)
-        if not oauth.signature_matches(str(params["oauth_signature"]), base_string, key.consumer_secret, method):
+        if not oauth.signature_matches(params["oauth_signature"], base_string, key.consumer_secret, method):
             raise auth_error("Invalid signature - provided signature does not match.")
-        self._use_nonce(key, str(params["oauth_timestamp"]), str(params["oauth_nonce"]))
+        self._use_nonce(key, params["oauth_timestamp"], params["oauth_nonce"])
         return key
 
     def _use_nonce(self, key: ApiKey, timestamp: str, nonce: str) -> None:

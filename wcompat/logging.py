@@ -1,7 +1,13 @@
-"""Structured request logs: one JSON line per API request, with nothing secret in it."""
+"""Structured request logs, and credentials kept out of every log line the project writes.
+
+One JSON line per API request (RequestLogMiddleware), never with its query string. Whatever else is
+logged (the development server's request lines, Django's warnings, gunicorn's error log) passes
+through `redact()`, which blanks consumer keys and secrets, OAuth signatures and Authorization values.
+"""
 
 import json
 import logging
+import re
 import time
 
 from django.http import HttpRequest, HttpResponse
@@ -9,6 +15,45 @@ from django.http import HttpRequest, HttpResponse
 from wcompat import conf
 
 logger = logging.getLogger("wcompat.requests")
+
+REDACTED = "[redacted]"
+# Query or form parameters that carry a credential (also when percent-encoded: oauth%5Fsignature).
+_CREDENTIAL_PARAM = re.compile(
+    r"""(?i)((?:consumer(?:_|%5f)(?:key|secret)|oauth(?:_|%5f)[a-z_%0-9]*|_wpnonce|password)(?:=|%3d))"""
+    r"""(?:"[^"]*"|[^&\s'",]*)"""
+)
+# `Authorization: Basic …`, `Authorization: OAuth oauth_…="…"`, as a header line or a repr of one.
+_AUTHORIZATION = re.compile(r"""(?i)(authorization['"]?\s*[:=,]\s*['"]?)[^'\r\n]*""")
+_SCHEME_TOKEN = re.compile(r"""(?i)\b(basic|bearer|oauth)\s+[A-Za-z0-9+/=._~%\-,"]{6,}""")
+# Plaintext WooCommerce keys wherever they appear.
+_KEY_TOKEN = re.compile(r"\b(ck|cs)_[0-9a-f]{6,}", re.IGNORECASE)
+# gunicorn quotes a header line it refused: keep the header's name, drop its value.
+_REFUSED_HEADER = re.compile(r"(Invalid HTTP Header: ['\"][^:'\"]*)[^'\"]*")
+
+
+def redact(text: str) -> str:
+    """The text with every credential it carries replaced by [redacted]."""
+    text = _REFUSED_HEADER.sub(rf"\1: {REDACTED}", text)
+    text = _AUTHORIZATION.sub(rf"\1{REDACTED}", text)
+    text = _SCHEME_TOKEN.sub(rf"\1 {REDACTED}", text)
+    text = _CREDENTIAL_PARAM.sub(rf"\1{REDACTED}", text)
+    return _KEY_TOKEN.sub(rf"\1_{REDACTED}", text)
+
+
+class RedactCredentials(logging.Filter):
+    """A logging filter that redacts the message (and any exception text) of each record it passes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record is still logged, as its raw template
+            message = str(record.msg)
+        record.msg, record.args = redact(message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -22,8 +67,8 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             **getattr(record, "fields", {}),
         }
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+        if record.exc_text or record.exc_info:
+            entry["exception"] = record.exc_text or self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
 
 
@@ -38,19 +83,20 @@ class RequestLogMiddleware:
             return self.get_response(request)
         started = time.perf_counter()
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        key = getattr(request, "wc_api_key", None)
-        logger.info(
-            "request",
-            extra={
-                "fields": {
-                    "method": getattr(request, "wp_real_method", request.method),
-                    "path": request.path,
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                    "user_id": user.pk if user is not None and user.is_authenticated else None,
-                    "key": f"…{key.truncated_key}" if key is not None else None,
-                }
-            },
-        )
+        if logger.isEnabledFor(logging.INFO):
+            user = getattr(request, "user", None)
+            key = getattr(request, "wc_api_key", None)
+            logger.info(
+                "request",
+                extra={
+                    "fields": {
+                        "method": getattr(request, "wp_real_method", request.method),
+                        "path": request.path,
+                        "status": response.status_code,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                        "user_id": user.pk if user is not None and user.is_authenticated else None,
+                        "key": f"…{key.truncated_key}" if key is not None else None,
+                    }
+                },
+            )
         return response

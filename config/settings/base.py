@@ -113,13 +113,17 @@ ROOT_URLCONF = "config.urls"
 # ------------------------------------------------------------------------------
 # One JSON line per API request (wcompat.logging): method, path without its query string, status, duration,
 # key ending. Query strings are never logged: they can carry consumer secrets and OAuth signatures.
+# Every handler redacts credentials (wcompat.logging.redact), so neither the development server's request
+# lines nor Django's own warnings can print a consumer secret, an OAuth signature or an Authorization value.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_credentials": {"()": "wcompat.logging.RedactCredentials"}},
     "formatters": {"json": {"()": "wcompat.logging.JsonFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["redact_credentials"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    # Django's own loggers write through the redacting handler above, not through handlers of their own.
+    "loggers": {"django": {"handlers": [], "level": "INFO"}, "django.server": {"level": "WARNING", "propagate": True}},
 }
 WSGI_APPLICATION = "config.wsgi.application"
 
