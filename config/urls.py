@@ -7,8 +7,11 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from config.views import bare_json
-from wcompat.routers import wp_path
+from wcompat.routers import ROUTES, wp_path
 from wcompat.views import NamespaceIndexView, NoRouteView, RootIndexView
+
+# The resources register their routes in their namespaces (wc/v1, wc/v2, wc/v3) as their URLs load.
+resources = [path("wp-json/", include("customers.urls"))]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -16,8 +19,11 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     wp_path("wp-json", RootIndexView.as_view(), name="wp-json-index"),
-    wp_path("wp-json/wc/v1", NamespaceIndexView.as_view(namespace="wc/v1"), name="wc-v1-index"),
-    path("wp-json/", include("customers.urls")),
+    *resources,
+    *(
+        wp_path(f"wp-json/{namespace}", NamespaceIndexView.as_view(namespace=namespace), name=f"{namespace}-index")
+        for namespace in ROUTES
+    ),
     # Any other path below wp-json, newlines included, is an unknown route.
     re_path(r"^wp-json(?:/[\s\S]*)?$", NoRouteView.as_view()),
 ]

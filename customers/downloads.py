@@ -4,18 +4,16 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from rest_framework.request import Request
 
 from customers.choices import OrderStatus
-from customers.models import Customer, Download
+from customers.models import Download
+from customers.schema import CustomerApiVersion
 from wcompat import conf
-from wcompat.authentication import site_base_url
-from wcompat.dates import wc_date
-from wcompat.links import rest_url
+from wcompat.dates import wc_date, wc_local_date
 from wcompat.pagination import php_urlencode
 
 
-def downloads_for(customer: Customer) -> QuerySet[Download]:
+def downloads_for(customer_id: int) -> QuerySet[Download]:
     """Permissions still usable: order paid, downloads left, not expired, file enabled.
 
     As wc_get_customer_available_downloads() selects them, in its order.
@@ -25,35 +23,44 @@ def downloads_for(customer: Customer) -> QuerySet[Download]:
         statuses.append(OrderStatus.PROCESSING)
     today = timezone.localdate()
     return (
-        Download.objects.filter(customer=customer, order__status__in=statuses, file_enabled=True)
+        Download.objects.filter(customer_id=customer_id, order__status__in=statuses, file_enabled=True)
         .filter(Q(downloads_remaining__isnull=True) | Q(downloads_remaining__gt=0))
         .filter(Q(access_expires__isnull=True) | Q(access_expires__date__gte=today))
-        .select_related("order")
+        .select_related("order", "customer")
         .order_by("order_id", "product_id", "id")
     )
 
 
-def render_download_v1(request: Request, namespace: str, download: Download, customer: Customer) -> dict[str, Any]:
+def render_download(
+    download: Download, *, version: CustomerApiVersion, site_url: str, rest_base: str
+) -> dict[str, Any]:
+    """One download in the version's shape (v1 keeps product_url; v2/v3 add product_name and a GMT expiry)."""
     order = download.order
     query = (
         f"download_file={download.product_id}&order={order.order_key}"
-        f"&email={php_urlencode(download.email or customer.email)}&key={download.download_id}"
+        f"&email={php_urlencode(download.email or download.customer.email)}&key={download.download_id}"
     )
     remaining = download.downloads_remaining
-    return {
-        "download_url": f"{site_base_url(request)}/?{query}",
+    expires = download.access_expires
+    values = {
         "download_id": download.download_id,
+        "download_url": f"{site_url}/?{query}",
         "product_id": download.product_id,
         "product_url": download.product_url,
+        "product_name": download.product_name,
         "download_name": download.download_name,
         "order_id": order.pk,
         "order_key": order.order_key,
         "downloads_remaining": "unlimited" if remaining is None else str(remaining),
-        "access_expires": wc_date(download.access_expires) if download.access_expires else "never",
+        "access_expires": wc_local_date(expires) if expires else "never",
+        "access_expires_gmt": wc_date(expires) if expires else "never",
         "file": {"name": download.download_name, "file": download.file_url},
-        "_links": {
-            "collection": [{"href": rest_url(request, f"/{namespace}/customers/{customer.pk}/downloads")}],
-            "product": [{"href": rest_url(request, f"/{namespace}/products/{download.product_id}")}],
-            "order": [{"href": rest_url(request, f"/{namespace}/orders/{order.pk}")}],
-        },
     }
+    data = {name: values[name] for name in version.download_fields}
+    namespace = version.namespace
+    data["_links"] = {
+        "collection": [{"href": f"{rest_base}/{namespace}/customers/{download.customer_id}/downloads"}],
+        "product": [{"href": f"{rest_base}/{namespace}/products/{download.product_id}"}],
+        "order": [{"href": f"{rest_base}/{namespace}/orders/{order.pk}"}],
+    }
+    return data

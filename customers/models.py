@@ -49,6 +49,8 @@ class Customer(models.Model):
     display_name = models.CharField(_("display name"), max_length=250, blank=True, default="")
     role = models.CharField(_("role"), max_length=20, choices=CustomerRole.choices, default=CustomerRole.CUSTOMER)
     password = models.CharField(_("password"), max_length=128, blank=True, default="")
+    # WooCommerce's paying_customer flag: set once one of the customer's orders is paid or completed.
+    is_paying_customer = models.BooleanField(_("paying customer"), default=False)
     date_created = models.DateTimeField(_("date created"), default=timezone.now)
     date_modified = models.DateTimeField(_("date modified"), null=True, blank=True)
 
@@ -88,6 +90,45 @@ class Customer(models.Model):
 
     def set_password(self, raw_password: str) -> None:
         self.password = make_password(raw_password)
+
+
+class CustomerMeta(models.Model):
+    """A customer's meta data entry (WordPress user meta), as the v2/v3 API reads and writes it.
+
+    The value is any JSON, kept as its JSON text so that it comes back exactly as it was sent (object
+    key order included), on every database.
+    """
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="meta")
+    key = models.CharField(_("key"), max_length=255)
+    value = models.TextField(_("value (JSON)"), default="null")
+
+    class Meta:
+        ordering = ["customer", "id"]
+        verbose_name = _("meta data")
+        verbose_name_plural = _("meta data")
+        indexes = [models.Index(fields=["customer", "key"], name="customers_meta_cust_key")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class RoleCount(models.Model):
+    """How many customers have each role: X-WP-Total of the unfiltered list, read in O(1).
+
+    Kept by database triggers (migration 0004) in the same transaction as every insert, delete and role
+    change of a customer, whatever writes it: the API, the admin, bulk imports, raw SQL.
+    """
+
+    role = models.CharField(_("role"), max_length=20, primary_key=True)
+    count = models.BigIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("role count")
+        verbose_name_plural = _("role counts")
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.count}"
 
 
 class Address(models.Model):
@@ -136,7 +177,8 @@ class Order(models.Model):
         ordering = ["-id"]
         verbose_name = _("order")
         verbose_name_plural = _("orders")
-        indexes = [models.Index(fields=["customer", "status"], name="customers_order_cust_status")]
+        # Covers the per-customer figures (count, paid total, last order) of a page, read from the index alone.
+        indexes = [models.Index(fields=["customer", "id", "status", "total"], name="customers_order_figures")]
 
     def __str__(self) -> str:
         return f"Order #{self.pk}"

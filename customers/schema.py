@@ -1,33 +1,65 @@
-"""The customer resource as WordPress describes it: item schema and route arguments, per API version.
+"""The customer resource, one declaration per API version (wc/v1, wc/v2, wc/v3).
 
-These dicts are the wire contract. The endpoints validate requests against them and show them in
-OPTIONS answers, so each text here is WooCommerce's own.
+Everything that differs between versions lives in its CustomerApiVersion: the output fields and their
+order, the address keys, the item schema (OPTIONS, validation, OpenAPI), the writable fields and the
+downloads shape. The endpoints, the serializer and the OpenAPI document all read it; the texts are
+WooCommerce's own.
 """
 
-from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any
 
 from customers.choices import CustomerRole
-from customers.models import ADDRESS_FIELDS
+from wcompat.item_schema import (
+    FORCE_ARG,
+    ID_ARG,
+    Schema,
+    context_arg,
+    endpoint_args,
+    item_schema,
+    readonly,
+    writable,
+)
 from wcompat.pagination import collection_args
+from wcompat.versions import ResourceVersion
 
-VIEW_EDIT = ["view", "edit"]
-WRITABLE_FIELDS = ("email", "username", "password", "first_name", "last_name", "billing", "shipping")
-ID_ARG = {"description": "Unique identifier for the resource.", "type": "integer"}
-CONTEXT_VIEW_ONLY = {
-    "description": "Scope under which the request is made; determines fields present in response.",
-    "type": "string",
-    "enum": ["view"],
-    "default": "view",
-}
+# Address keys in each order WooCommerce has output them: the schema's (and WooCommerce 3.5.3's, which the
+# v1 captures show), and current WooCommerce's WC_Customer default data.
+SCHEMA_BILLING = (
+    "first_name",
+    "last_name",
+    "company",
+    "address_1",
+    "address_2",
+    "city",
+    "state",
+    "postcode",
+    "country",
+    "email",
+    "phone",
+)
+SCHEMA_SHIPPING = (*SCHEMA_BILLING[:9], "phone")
+MODERN_BILLING = (
+    "first_name",
+    "last_name",
+    "company",
+    "address_1",
+    "address_2",
+    "city",
+    "postcode",
+    "country",
+    "state",
+    "email",
+    "phone",
+)
+MODERN_SHIPPING = (*MODERN_BILLING[:9], "phone")
 
-_ADDRESS_DESCRIPTIONS = {
+ADDRESS_DESCRIPTIONS = {
     "first_name": "First name.",
     "last_name": "Last name.",
     "company": "Company name.",
-    "address_1": "Address line 1.",
-    "address_2": "Address line 2.",
+    "address_1": "Address line 1",
+    "address_2": "Address line 2",
     "city": "City name.",
     "state": "ISO code or name of the state, province or district.",
     "postcode": "Postal code.",
@@ -37,75 +69,18 @@ _ADDRESS_DESCRIPTIONS = {
 }
 
 
-def _address_schema(description: str, fields: tuple[str, ...]) -> dict[str, Any]:
+def address_schema(description: str, keys: tuple[str, ...], *, period_after_lines: bool) -> Schema:
+    """billing/shipping: v1 ends "Address line 1." with a period, v2 and v3 do not."""
     properties = {}
-    for name in fields:
-        prop: dict[str, Any] = {"description": _ADDRESS_DESCRIPTIONS[name], "type": "string"}
-        if name == "email":
-            prop["format"] = "email"
-        prop["context"] = VIEW_EDIT
-        properties[name] = prop
-    return {"description": description, "type": "object", "context": VIEW_EDIT, "properties": properties}
+    for key in keys:
+        text = ADDRESS_DESCRIPTIONS[key]
+        if period_after_lines and key in ("address_1", "address_2"):
+            text += "."
+        properties[key] = writable(text, format="email") if key == "email" else writable(text)
+    return writable(description, "object", properties=properties)
 
 
-def _readonly(description: str, type_name: str, **extra: Any) -> dict[str, Any]:
-    return {"description": description, "type": type_name, "context": VIEW_EDIT, "readonly": True, **extra}
-
-
-def _writable(description: str, **extra: Any) -> dict[str, Any]:
-    return {"description": description, "type": "string", **extra, "context": VIEW_EDIT}
-
-
-@dataclass(frozen=True)
-class CustomerApiVersion:
-    """Everything that differs between wc/v1, wc/v2 and wc/v3 for customers, in one place."""
-
-    namespace: str
-    fields: tuple[str, ...]
-    billing_fields: tuple[str, ...]
-    shipping_fields: tuple[str, ...]
-    item_schema: dict[str, Any]
-
-    @property
-    def route(self) -> str:
-        return f"/{self.namespace}/customers"
-
-    def service_input(self, data: dict[str, Any]) -> dict[str, Any]:
-        """The writable fields of a request body, addresses cut to this version's keys, for the services."""
-        values = {name: data[name] for name in WRITABLE_FIELDS if name in data}
-        for name, fields in (("billing", self.billing_fields), ("shipping", self.shipping_fields)):
-            if isinstance(values.get(name), dict):
-                values[name] = {key: value for key, value in values[name].items() if key in fields}
-        return values
-
-    def writable_args(self) -> dict[str, dict[str, Any]]:
-        """Every writable schema property as a route argument (get_endpoint_args_for_item_schema)."""
-        args = {}
-        for name, prop in self.item_schema["properties"].items():
-            if prop.get("readonly"):
-                continue
-            arg = {key: value for key, value in prop.items() if key not in ("context", "readonly")}
-            args[name] = arg
-        return args
-
-    def create_args(self, *, username_required: bool, password_required: bool) -> dict[str, dict[str, Any]]:
-        """Create replaces email, username and password by bare definitions, in place (no email format)."""
-        args = self.writable_args()
-        args["email"] = {"type": "string", "description": "New user email address.", "required": True}
-        args["username"] = {"description": "New user username.", "type": "string", "required": username_required}
-        args["password"] = {"description": "New user password.", "type": "string", "required": password_required}
-        return args
-
-    def update_args(self) -> dict[str, dict[str, Any]]:
-        return {"id": dict(ID_ARG), **self.writable_args()}
-
-    def collection_args(self) -> dict[str, dict[str, Any]]:
-        args = collection_args()
-        args.update(deepcopy(COLLECTION_FILTER_ARGS))
-        return args
-
-
-COLLECTION_FILTER_ARGS = {
+COLLECTION_FILTER_ARGS: dict[str, Schema] = {
     "search": {"description": "Limit results to those matching a string.", "type": "string"},
     "exclude": {
         "description": "Ensure result set excludes specific IDs.",
@@ -145,53 +120,230 @@ COLLECTION_FILTER_ARGS = {
     },
 }
 
-
-def _download_property(description: str, type_name: str = "string", **extra: Any) -> dict[str, Any]:
-    return {"description": description, "type": type_name, "context": ["view"], "readonly": True, **extra}
-
-
-# The v1 customer_download schema (WC_REST_Customer_Downloads_V1_Controller).
-DOWNLOAD_SCHEMA_V1 = {
-    "$schema": "http://json-schema.org/draft-04/schema#",
-    "title": "customer_download",
-    "type": "object",
-    "properties": {
-        "download_url": _download_property("Download file URL."),
-        "download_id": _download_property("Download ID (MD5)."),
-        "product_id": _download_property("Downloadable product ID.", "integer"),
-        "download_name": _download_property("Downloadable file name."),
-        "order_id": _download_property("Order ID.", "integer"),
-        "order_key": _download_property("Order key."),
-        "downloads_remaining": _download_property("Amount of downloads remaining."),
-        "access_expires": _download_property("The date when the download access expires, in the site's timezone."),
-        "file": _download_property(
-            "File details.",
-            "object",
-            properties={
-                "name": _download_property("File name."),
-                "file": _download_property("File URL."),
-            },
-        ),
-    },
-}
-
-DELETE_ARGS = {
+DELETE_ARGS: dict[str, Schema] = {
     "id": ID_ARG,
-    "force": {
-        "default": False,
-        "type": "boolean",
-        "description": "Required to be true, as resource does not support trashing.",
-    },
+    "force": FORCE_ARG,
     "reassign": {"default": 0, "type": "integer", "description": "ID to reassign posts to."},
 }
 
-# The address keys WooCommerce 3.5.3 outputs for v1, in its order (the captures and the v1 docs agree:
-# shipping has no phone in v1).
-V1_BILLING_FIELDS = ADDRESS_FIELDS
-V1_SHIPPING_FIELDS = V1_BILLING_FIELDS[:9]
+
+@dataclass(frozen=True)
+class CustomerApiVersion(ResourceVersion):
+    """Everything that differs between wc/v1, wc/v2 and wc/v3 for customers."""
+
+    billing_keys: tuple[str, ...] = SCHEMA_BILLING
+    shipping_keys: tuple[str, ...] = SCHEMA_SHIPPING
+    # v2 and v3 show date_created/date_modified in the site's time (with *_gmt twins); v1 in UTC.
+    local_dates: bool = True
+    downloads_schema: Schema | None = None
+    # The keys of a downloads item, in WooCommerce's order for this version.
+    download_fields: tuple[str, ...] = ()
+
+    @property
+    def writable_shipping(self) -> tuple[str, ...]:
+        """Address keys a client may write: the schema's (v1/v2 have no shipping phone; v3 has)."""
+        return tuple(self.item_schema["properties"]["shipping"]["properties"])
+
+    @property
+    def renders_order_figures(self) -> bool:
+        return bool({"orders_count", "total_spent", "last_order"} & set(self.fields))
+
+    def service_input(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The validated writable fields, addresses cut to the keys this version may write."""
+        values = {name: args[name] for name in self.writable_fields if name in args}
+        writable_keys = {"billing": SCHEMA_BILLING, "shipping": self.writable_shipping}
+        for name, keys in writable_keys.items():
+            if isinstance(values.get(name), dict):
+                values[name] = {key: value for key, value in values[name].items() if key in keys}
+        return values
+
+    @property
+    def writable_fields(self) -> tuple[str, ...]:
+        return tuple(endpoint_args(self.item_schema))
+
+    def create_args(self, *, username_required: bool, password_required: bool) -> dict[str, Schema]:
+        """Create replaces email, username and password by bare definitions, in place (no email format)."""
+        args = endpoint_args(self.item_schema, creating=True)
+        args["email"] = {"type": "string", "description": "New user email address.", "required": True}
+        args["username"] = {"description": "New user username.", "type": "string", "required": username_required}
+        args["password"] = {"description": "New user password.", "type": "string", "required": password_required}
+        return args
+
+    def update_args(self) -> dict[str, Schema]:
+        return {"id": dict(ID_ARG), **endpoint_args(self.item_schema)}
+
+    def retrieve_args(self) -> dict[str, Schema]:
+        return {"id": dict(ID_ARG), "context": context_arg(self.item_schema)}
+
+    def collection_args(self) -> dict[str, Schema]:
+        return {**collection_args(), **{name: dict(arg) for name, arg in COLLECTION_FILTER_ARGS.items()}}
+
+    def downloads_args(self) -> dict[str, Schema]:
+        return {"customer_id": dict(ID_ARG), "context": context_arg(self.downloads_schema)}
+
+
+#
+# The item schemas
+#
+
+_IDENTITY = {
+    "email": writable("The email address for the customer.", format="email"),
+    "first_name": writable("Customer first name."),
+    "last_name": writable("Customer last name."),
+}
+_PASSWORD = {"password": {"description": "Customer password.", "type": "string", "context": ["edit"]}}
+_ORDER_FIGURES = {
+    "orders_count": readonly("Quantity of orders made by the customer.", "integer"),
+    "total_spent": readonly("Total amount spent.", "string"),
+}
+_META_DATA = writable(
+    "Meta data.",
+    "array",
+    items={
+        "type": "object",
+        "properties": {
+            "id": readonly("Meta ID.", "integer"),
+            "key": writable("Meta key."),
+            "value": writable("Meta value.", "mixed"),
+        },
+    },
+)
+_DATES_LOCAL_AND_GMT = {
+    "date_created": readonly("The date the customer was created, in the site's timezone.", "date-time"),
+    "date_created_gmt": readonly("The date the customer was created, as GMT.", "date-time"),
+    "date_modified": readonly("The date the customer was last modified, in the site's timezone.", "date-time"),
+    "date_modified_gmt": readonly("The date the customer was last modified, as GMT.", "date-time"),
+}
+
+
+def _v1_schema() -> Schema:
+    return item_schema(
+        "customer",
+        {
+            "id": readonly("Unique identifier for the resource.", "integer"),
+            "date_created": readonly("The date the customer was created, as GMT.", "date-time"),
+            "date_modified": readonly("The date the customer was last modified, as GMT.", "date-time"),
+            **_IDENTITY,
+            "username": writable("Customer login name."),
+            **_PASSWORD,
+            "last_order": readonly(
+                "Last order data.",
+                "object",
+                properties={
+                    "id": readonly("Last order ID.", "integer"),
+                    "date": readonly("The date of the customer last order, as GMT.", "date-time"),
+                },
+            ),
+            **_ORDER_FIGURES,
+            "avatar_url": readonly("Avatar URL.", "string"),
+            "billing": address_schema("List of billing address data.", SCHEMA_BILLING, period_after_lines=True),
+            "shipping": address_schema("List of shipping address data.", SCHEMA_SHIPPING[:9], period_after_lines=True),
+        },
+    )
+
+
+def _modern_schema(*, order_figures: bool, shipping_phone: bool) -> Schema:
+    """v2 (with orders_count and total_spent, no shipping phone) and v3 (without them, with the phone)."""
+    shipping = SCHEMA_SHIPPING if shipping_phone else SCHEMA_SHIPPING[:9]
+    return item_schema(
+        "customer",
+        {
+            "id": readonly("Unique identifier for the resource.", "integer"),
+            **_DATES_LOCAL_AND_GMT,
+            **_IDENTITY,
+            "role": readonly("Customer role.", "string"),
+            "username": writable("Customer login name."),
+            **_PASSWORD,
+            "billing": address_schema("List of billing address data.", SCHEMA_BILLING, period_after_lines=False),
+            "shipping": address_schema("List of shipping address data.", shipping, period_after_lines=False),
+            "is_paying_customer": readonly("Is the customer a paying customer?", "bool"),
+            **(_ORDER_FIGURES if order_figures else {}),
+            "avatar_url": readonly("Avatar URL.", "string"),
+            "meta_data": _META_DATA,
+        },
+    )
+
+
+def _download_property(description: str, type_name: str = "string", **extra: Any) -> Schema:
+    return readonly(description, type_name, context=("view",), **extra)
+
+
+_DOWNLOAD_FILE = _download_property(
+    "File details.",
+    "object",
+    properties={"name": _download_property("File name."), "file": _download_property("File URL.")},
+)
+
+
+def _downloads_schema(*, modern: bool) -> Schema:
+    """customer_download: v2 and v3 add product_name and access_expires_gmt and order the keys differently."""
+    properties = {
+        "download_id": _download_property("Download ID." if modern else "Download ID (MD5)."),
+        "download_url": _download_property("Download file URL."),
+        "product_id": _download_property("Downloadable product ID.", "integer"),
+        "product_name": _download_property("Product name."),
+        "download_name": _download_property("Downloadable file name."),
+        "order_id": _download_property("Order ID.", "integer"),
+        "order_key": _download_property("Order key."),
+        "downloads_remaining": _download_property("Number of downloads remaining."),
+        "access_expires": _download_property("The date when download access expires, in the site's timezone."),
+        "access_expires_gmt": _download_property("The date when download access expires, as GMT."),
+        "file": _DOWNLOAD_FILE,
+    }
+    order = (
+        MODERN_DOWNLOAD_FIELDS
+        if modern
+        else (
+            "download_url",
+            "download_id",
+            "product_id",
+            "download_name",
+            "order_id",
+            "order_key",
+            "downloads_remaining",
+            "access_expires",
+            "file",
+        )
+    )
+    return item_schema("customer_download", {name: properties[name] for name in order})
+
+
+MODERN_DOWNLOAD_FIELDS = (
+    "download_id",
+    "download_url",
+    "product_id",
+    "product_name",
+    "download_name",
+    "order_id",
+    "order_key",
+    "downloads_remaining",
+    "access_expires",
+    "access_expires_gmt",
+    "file",
+)
+
+_V2_V3_HEAD = (
+    "id",
+    "date_created",
+    "date_created_gmt",
+    "date_modified",
+    "date_modified_gmt",
+    "email",
+    "first_name",
+    "last_name",
+    "role",
+    "username",
+    "billing",
+    "shipping",
+    "is_paying_customer",
+    "avatar_url",
+    "meta_data",
+)
 
 V1 = CustomerApiVersion(
     namespace="wc/v1",
+    rest_base="customers",
+    item_schema=_v1_schema(),
     fields=(
         "id",
         "date_created",
@@ -207,34 +359,44 @@ V1 = CustomerApiVersion(
         "billing",
         "shipping",
     ),
-    billing_fields=V1_BILLING_FIELDS,
-    shipping_fields=V1_SHIPPING_FIELDS,
-    item_schema={
-        "$schema": "http://json-schema.org/draft-04/schema#",
-        "title": "customer",
-        "type": "object",
-        "properties": {
-            "id": _readonly("Unique identifier for the resource.", "integer"),
-            "date_created": _readonly("The date the customer was created, as GMT.", "date-time"),
-            "date_modified": _readonly("The date the customer was last modified, as GMT.", "date-time"),
-            "email": _writable("The email address for the customer.", format="email"),
-            "first_name": _writable("Customer first name."),
-            "last_name": _writable("Customer last name."),
-            "username": _writable("Customer login name."),
-            "password": {"description": "Customer password.", "type": "string", "context": ["edit"]},
-            "last_order": _readonly(
-                "Last order data.",
-                "object",
-                properties={
-                    "id": _readonly("Last order ID.", "integer"),
-                    "date": _readonly("The date of the customer last order, as GMT.", "date-time"),
-                },
-            ),
-            "orders_count": _readonly("Quantity of orders made by the customer.", "integer"),
-            "total_spent": _readonly("Total amount spent.", "string"),
-            "avatar_url": _readonly("Avatar URL.", "string"),
-            "billing": _address_schema("List of billing address data.", V1_BILLING_FIELDS),
-            "shipping": _address_schema("List of shipping address data.", V1_SHIPPING_FIELDS),
-        },
-    },
+    # The captures of WooCommerce 3.5.3 show v1 addresses in schema order, and shipping without a phone.
+    billing_keys=SCHEMA_BILLING,
+    shipping_keys=SCHEMA_SHIPPING[:9],
+    local_dates=False,
+    downloads_schema=_downloads_schema(modern=False),
+    # v1 removes only product_name from the raw download; product_url, outside its schema, stays.
+    download_fields=(
+        "download_url",
+        "download_id",
+        "product_id",
+        "product_url",
+        "download_name",
+        "order_id",
+        "order_key",
+        "downloads_remaining",
+        "access_expires",
+        "file",
+    ),
 )
+V2 = CustomerApiVersion(
+    namespace="wc/v2",
+    rest_base="customers",
+    item_schema=_modern_schema(order_figures=True, shipping_phone=False),
+    # Current WooCommerce appends the order figures after meta_data.
+    fields=(*_V2_V3_HEAD, "orders_count", "total_spent"),
+    billing_keys=MODERN_BILLING,
+    shipping_keys=MODERN_SHIPPING,
+    downloads_schema=_downloads_schema(modern=True),
+    download_fields=MODERN_DOWNLOAD_FIELDS,
+)
+V3 = CustomerApiVersion(
+    namespace="wc/v3",
+    rest_base="customers",
+    item_schema=_modern_schema(order_figures=False, shipping_phone=True),
+    fields=_V2_V3_HEAD,
+    billing_keys=MODERN_BILLING,
+    shipping_keys=MODERN_SHIPPING,
+    downloads_schema=_downloads_schema(modern=True),
+    download_fields=MODERN_DOWNLOAD_FIELDS,
+)
+VERSIONS = (V1, V2, V3)

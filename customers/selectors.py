@@ -1,36 +1,393 @@
-"""Customer reads with their order statistics, computed from order rows in a fixed number of queries.
+"""Customer reads: one SQL statement for a customer or a whole page, with addresses and order figures.
 
-The API completes a page of customers with two small queries, whatever the page size: their
-addresses, and one aggregate over their orders joined to each last order for its date. Plain rows,
-not model instances, keep that cheap. The admin, which sorts by the statistics, annotates them in SQL instead.
+Every API read runs here, as plain SQL prepared once per process (the ORM spent longer compiling these
+queries than the database spent answering them), and returns CustomerRecord rows ready to render:
+
+    customer_get(5)                                     -> CustomerRecord | None     (one statement)
+    customer_page(search="alice", per_page=20, page=2)  -> Page of CustomerRecord    (one statement)
+    attach_meta(records)                                -> their meta_data            (one statement)
+
+A page and its X-WP-Total come from the same statement, so from one snapshot of the data: the total of an
+unfiltered list is read from the per-role counts the database keeps (customers_rolecount), a filtered
+one is counted through the filter's indexes. The admin, which sorts by the order figures, annotates them
+with the ORM instead (annotate_order_stats).
 """
 
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import lru_cache
+from typing import Any
 
 from django.db import connection
-from django.db.models import (
-    Count,
-    DecimalField,
-    OuterRef,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-)
+from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from customers.choices import PAID_STATUSES
-from customers.models import ADDRESS_FIELDS, Address, Customer, Order
+from customers.models import ADDRESS_FIELDS, Customer, Order
+from wcompat.args import MAX_ID
+from wcompat.pagination import Page
 
 MONEY = DecimalField(max_digits=20, decimal_places=2)
 CENTS = Decimal("0.01")
+# A search term longer than the longest searchable column (display_name) can match nothing.
+SEARCHABLE_LENGTH = 250
+
+
+@dataclass(slots=True)
+class CustomerRecord:
+    """A customer as the API renders it: the row, both addresses, order figures and (when asked) meta_data."""
+
+    id: int
+    username: str
+    email: str
+    first_name: str
+    last_name: str
+    display_name: str
+    role: str
+    is_paying_customer: bool
+    date_created: datetime | None
+    date_modified: datetime | None
+    billing: dict[str, str]
+    shipping: dict[str, str]
+    orders_count: int = 0
+    total_spent: Decimal = Decimal("0")
+    last_order_id: int | None = None
+    last_order_date: datetime | None = None
+    # [(meta id, key, value)], filled in by attach_meta() when the rendering shows meta_data.
+    meta: list[tuple[int, str, Any]] | None = field(default=None)
+
+    @classmethod
+    def from_model(cls, customer: Customer, addresses: dict[str, dict[str, str]]) -> "CustomerRecord":
+        """A customer just written, with the addresses that were written: no read needed to render it."""
+        return cls(
+            id=customer.pk,
+            username=customer.username,
+            email=customer.email,
+            first_name=customer.first_name,
+            last_name=customer.last_name,
+            display_name=customer.display_name,
+            role=customer.role,
+            is_paying_customer=customer.is_paying_customer,
+            date_created=customer.date_created,
+            date_modified=customer.date_modified,
+            billing=addresses.get("billing", {}),
+            shipping=addresses.get("shipping", {}),
+        )
+
+
+def as_datetime(value: Any) -> datetime | None:
+    """A datetime column read with a plain cursor: SQLite gives UTC text, PostgreSQL an aware datetime."""
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _money(value: Any) -> Decimal:
+    return Decimal(str(value or 0)).quantize(CENTS)
+
+
+#
+# SQL, built once per shape of query and per database
+#
+
+CUSTOMER_COLUMNS = (
+    "id",
+    "username",
+    "email",
+    "first_name",
+    "last_name",
+    "display_name",
+    "role",
+    "is_paying_customer",
+    "date_created",
+    "date_modified",
+)
+_TABLES = {
+    "customer": "customers_customer",
+    "address": "customers_address",
+    "order": "customers_order",
+    "meta": "customers_customermeta",
+    "rolecount": "customers_rolecount",
+}
+
+
+def _ids_condition(column: str, vendor: str) -> str:
+    """`column` is one of a list of ids passed as one parameter, so the SQL is the same for any length."""
+    if vendor == "postgresql":
+        return f"{column} = ANY(%s::bigint[])"
+    return f"{column} IN (SELECT value FROM json_each(%s))"
+
+
+def _ids_param(ids: Sequence[int], vendor: str) -> Any:
+    return list(ids) if vendor == "postgresql" else json.dumps(list(ids))
+
+
+def _like(column: str, vendor: str) -> str:
+    """A case-insensitive substring match, as Django's icontains writes it (so the trigram indexes apply)."""
+    if vendor == "postgresql":
+        return f"UPPER({column}::text) LIKE UPPER(%s)"
+    return f"{column} LIKE %s ESCAPE '\\'"
+
+
+def _like_param(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+@lru_cache(maxsize=256)
+def _record_sql(vendor: str, page_sql: str, total_sql: str | None, order_by: str, order_figures: bool) -> str:
+    """The statement that reads the customers `page_sql` selects (ids and a sort key), completed.
+
+    Addresses come from two joins on (customer, type); the order figures of the page's customers from one
+    grouped read of the order index; `total_sql`, when given, is evaluated once in the same statement.
+    """
+    address_columns = [f"{alias}.{name}" for alias in ("b", "s") for name in ADDRESS_FIELDS]
+    columns = [*(f"c.{name}" for name in CUSTOMER_COLUMNS), *address_columns]
+    joins = [
+        f"LEFT JOIN {_TABLES['customer']} c ON c.id = p.id",
+        f"LEFT JOIN {_TABLES['address']} b ON b.customer_id = c.id AND b.type = 'billing'",
+        f"LEFT JOIN {_TABLES['address']} s ON s.customer_id = c.id AND s.type = 'shipping'",
+    ]
+    if order_figures:
+        paid = ", ".join(f"'{status}'" for status in PAID_STATUSES)
+        columns += ["st.n", "st.spent", "st.last_id", "lo.date_created"]
+        joins += [
+            f"LEFT JOIN (SELECT o.customer_id, COUNT(*) AS n,"
+            f" SUM(CASE WHEN o.status IN ({paid}) THEN o.total ELSE 0 END) AS spent, MAX(o.id) AS last_id"
+            f" FROM {_TABLES['order']} o WHERE o.customer_id IN (SELECT id FROM page) GROUP BY o.customer_id) st"
+            f" ON st.customer_id = c.id",
+            f"LEFT JOIN {_TABLES['order']} lo ON lo.id = st.last_id",
+        ]
+    total = f"({total_sql})" if total_sql else "NULL"
+    return (
+        f"WITH page AS ({page_sql}) SELECT {total}, {', '.join(columns)}"
+        f" FROM (SELECT 1 AS one) t LEFT JOIN page p ON 1 = 1 {' '.join(joins)} ORDER BY {order_by}"
+    )
+
+
+def _records(rows: Iterable[tuple], order_figures: bool) -> list[CustomerRecord]:
+    records = []
+    base, size = 1 + len(CUSTOMER_COLUMNS), len(ADDRESS_FIELDS)
+    for row in rows:
+        if row[1] is None:  # the row that carries the total of an empty page
+            continue
+        (pk, username, email, first, last, display, role, paying, created, modified) = row[1:base]
+        billing = row[base : base + size]
+        shipping = row[base + size : base + 2 * size]
+        record = CustomerRecord(
+            id=pk,
+            username=username,
+            email=email,
+            first_name=first,
+            last_name=last,
+            display_name=display,
+            role=role,
+            is_paying_customer=bool(paying),
+            date_created=as_datetime(created),
+            date_modified=as_datetime(modified),
+            billing=dict(zip(ADDRESS_FIELDS, billing, strict=True)) if billing[0] is not None else {},
+            shipping=dict(zip(ADDRESS_FIELDS, shipping, strict=True)) if shipping[0] is not None else {},
+        )
+        if order_figures:
+            count, spent, last_id, last_date = row[base + 2 * size :]
+            record.orders_count = count or 0
+            record.total_spent = _money(spent)
+            record.last_order_id = last_id
+            record.last_order_date = as_datetime(last_date)
+        records.append(record)
+    return records
+
+
+def _run(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+#
+# Reads
+#
+
+
+def customer_get(customer_id: int, *, order_figures: bool = True) -> CustomerRecord | None:
+    """One customer with addresses and (when the version shows them) order figures; one statement."""
+    if not 0 < customer_id <= MAX_ID:
+        return None
+    vendor = connection.vendor
+    page_sql = f"SELECT id, id AS sort_key FROM {_TABLES['customer']} WHERE id = %s"
+    sql = _record_sql(vendor, page_sql, None, "p.id", order_figures)
+    records = _records(_run(sql, [customer_id]), order_figures)
+    return records[0] if records else None
+
+
+def customer_records(ids: Sequence[int], *, order_figures: bool = True) -> list[CustomerRecord]:
+    """Several customers by id, in the order given (ids that do not exist are left out)."""
+    if not ids:
+        return []
+    vendor = connection.vendor
+    page_sql = f"SELECT id, id AS sort_key FROM {_TABLES['customer']} WHERE {_ids_condition('id', vendor)}"
+    sql = _record_sql(vendor, page_sql, None, "p.id", order_figures)
+    by_id = {record.id: record for record in _records(_run(sql, [_ids_param(ids, vendor)]), order_figures)}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+# orderby -> the column a page is sorted on; ties fall back to the id, so pages are stable.
+SORT_COLUMNS = {"id": "id", "name": "display_name", "registered_date": "date_created", "include": "username"}
+
+
+@dataclass(frozen=True)
+class CustomerFilters:
+    """The list's filters, with WP_User_Query's semantics (see where())."""
+
+    search: str = ""
+    email: str = ""
+    role: str = "customer"
+    include: tuple[int, ...] = ()
+    exclude: tuple[int, ...] = ()
+
+    @property
+    def counts_by_role(self) -> bool:
+        """Only the role filter applies: the total is the kept per-role count."""
+        return not (self.search or self.email or self.include or self.exclude)
+
+    def where(self, vendor: str) -> tuple[str, list]:
+        """The SQL condition and its parameters (`c` is the customers table)."""
+        conditions, params = [], []
+        if self.role not in ("", "all"):
+            conditions.append("c.role = %s")
+            params.append(self.role)
+        if self.email:
+            # An email filter replaces the search: the exact address in any letter case.
+            conditions.append("UPPER(c.email) = UPPER(%s)")
+            params.append(self.email)
+        elif self.search:
+            condition, values = _search_condition(self.search, vendor)
+            conditions.append(condition)
+            params += values
+        if self.include:
+            conditions.append(_ids_condition("c.id", vendor))
+            params.append(_ids_param(self.include, vendor))
+        elif self.exclude:
+            # include disables exclude, as in WP_User_Query.
+            conditions.append(f"NOT ({_ids_condition('c.id', vendor)})")
+            params.append(_ids_param(self.exclude, vendor))
+        return " AND ".join(conditions) or "1 = 1", params
+
+
+def _search_condition(search: str, vendor: str) -> tuple[str, list]:
+    """Substring match on the columns WordPress picks from the term's shape; names are never searched.
+
+    `@` searches the email only; digits the login and the exact id; an http(s) URL the website, which
+    customers do not have; anything else login, email and display name.
+    """
+    term = search.strip().strip("*")
+    if not term:
+        return "1 = 1", []
+    if len(term) > SEARCHABLE_LENGTH or term.startswith(("http://", "https://")):
+        return "1 = 0", []
+    pattern = _like_param(term)
+    if "@" in term:
+        return _like("c.email", vendor), [pattern]
+    if term.isascii() and term.isdigit():
+        if int(term) <= MAX_ID:
+            return f"({_like('c.username', vendor)} OR c.id = %s)", [pattern, int(term)]
+        return _like("c.username", vendor), [pattern]
+    columns = [_like(f"c.{column}", vendor) for column in ("username", "email", "display_name")]
+    return f"({' OR '.join(columns)})", [pattern, pattern, pattern]
+
+
+def customer_page(
+    *,
+    search: str = "",
+    email: str = "",
+    role: str = "customer",
+    include: Sequence[int] = (),
+    exclude: Sequence[int] = (),
+    orderby: str = "name",
+    order: str = "asc",
+    page: int = 1,
+    per_page: int = 10,
+    offset: int = 0,
+    order_figures: bool = True,
+) -> Page:
+    """One page of the customer list with its total, as WooCommerce's list answers it.
+
+    A non-zero `offset` wins over `page`. `orderby=include` sorts by the position in `include` (and by
+    login when there is no include list, as WordPress falls back).
+    """
+    filters = CustomerFilters(search=search, email=email, role=role, include=tuple(include), exclude=tuple(exclude))
+    start = offset or (page - 1) * per_page
+    if orderby == "include" and filters.include:
+        return _page_in_include_order(filters, start, per_page, descending=order == "desc", order_figures=order_figures)
+    vendor = connection.vendor
+    where, params = filters.where(vendor)
+    direction = "DESC" if order == "desc" else "ASC"
+    sort = SORT_COLUMNS[orderby]
+    page_sql = (
+        f"SELECT c.id, c.{sort} AS sort_key FROM {_TABLES['customer']} c WHERE {where}"
+        f" ORDER BY c.{sort} {direction}, c.id {direction} LIMIT %s OFFSET %s"
+    )
+    if filters.counts_by_role:
+        role_condition = "" if role in ("", "all") else " WHERE role = %s"
+        total_sql = f"SELECT COALESCE(SUM(count), 0) FROM {_TABLES['rolecount']}{role_condition}"
+        total_params = [] if role in ("", "all") else [role]
+    else:
+        total_sql = f"SELECT COUNT(*) FROM {_TABLES['customer']} c WHERE {where}"
+        total_params = list(params)
+    order_by = f"p.sort_key {direction}, p.id {direction}"
+    sql = _record_sql(vendor, page_sql, total_sql, order_by, order_figures)
+    # No database holds more rows than a 64-bit offset reaches: such a page is past the end.
+    limit, skip = (per_page, start) if start <= MAX_ID - per_page else (0, 0)
+    rows = _run(sql, [*params, limit, skip, *total_params])
+    return Page(items=_records(rows, order_figures), total=int(rows[0][0]), per_page=per_page, offset=start)
+
+
+def _page_in_include_order(
+    filters: CustomerFilters, start: int, per_page: int, *, descending: bool, order_figures: bool
+) -> Page:
+    """orderby=include: the matching ids sorted by their place in the (bounded) include list, then one page."""
+    vendor = connection.vendor
+    where, params = filters.where(vendor)
+    matching = {row[0] for row in _run(f"SELECT c.id FROM {_TABLES['customer']} c WHERE {where}", params)}
+    ordered = [pk for pk in filters.include if pk in matching]
+    if descending:
+        ordered.reverse()
+    page_ids = ordered[start : start + per_page]
+    return Page(
+        items=customer_records(page_ids, order_figures=order_figures),
+        total=len(ordered),
+        per_page=per_page,
+        offset=start,
+    )
+
+
+def attach_meta(records: Sequence[CustomerRecord]) -> None:
+    """Set each record's meta data [(id, key, value)], in the order it was added; one statement."""
+    for record in records:
+        record.meta = []
+    if not records:
+        return
+    by_id = {record.id: record for record in records}
+    vendor = connection.vendor
+    sql = (
+        f"SELECT id, customer_id, key, value FROM {_TABLES['meta']}"
+        f" WHERE {_ids_condition('customer_id', vendor)} ORDER BY id"
+    )
+    for meta_id, customer_id, key, value in _run(sql, [_ids_param(list(by_id), vendor)]):
+        by_id[customer_id].meta.append((meta_id, key, json.loads(value)))
+
+
+def role_counts() -> dict[str, int]:
+    """The kept count of customers per role."""
+    return {role: int(count) for role, count in _run(f"SELECT role, count FROM {_TABLES['rolecount']}", [])}
 
 
 def annotate_order_stats(queryset: QuerySet[Customer]) -> QuerySet[Customer]:
-    """Annotate orders_count and total_spent in SQL, for listings that sort by them."""
+    """Annotate orders_count and total_spent in SQL, for listings that sort by them (the admin)."""
     orders = Order.objects.filter(customer=OuterRef("pk")).order_by()
     count = orders.values("customer").annotate(n=Count("id")).values("n")
     spent = orders.filter(status__in=PAID_STATUSES).values("customer").annotate(s=Sum("total")).values("s")
@@ -38,87 +395,3 @@ def annotate_order_stats(queryset: QuerySet[Customer]) -> QuerySet[Customer]:
         orders_count=Coalesce(Subquery(count), Value(0)),
         total_spent=Coalesce(Subquery(spent, output_field=MONEY), Value(Decimal("0")), output_field=MONEY),
     )
-
-
-def _in_clause(values: list) -> str:
-    return ", ".join(["%s"] * len(values))
-
-
-def _as_datetime(value) -> datetime | None:
-    """A datetime column read with a plain cursor: SQLite gives text (UTC), PostgreSQL a datetime."""
-    if value is None or isinstance(value, datetime):
-        return value
-    parsed = parse_datetime(value)
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, UTC)
-
-
-def attach_order_stats(customers: list[Customer]) -> list[Customer]:
-    """Set orders_count (every status), total_spent (paid statuses), last_order_id and last_order_date.
-
-    One plain SQL query for the whole page: this runs on every read, and the ORM would spend longer
-    compiling it than the database spends answering it.
-    """
-    by_id = {customer.pk: without_orders(customer) for customer in customers}
-    if not by_id:
-        return customers
-    ids = list(by_id)
-    paid = list(PAID_STATUSES)
-    orders = Order._meta.db_table
-    sql = (
-        f"SELECT stats.customer_id, stats.n, stats.spent, stats.last_id, last_order.date_created FROM ("
-        f" SELECT customer_id, COUNT(*) AS n,"
-        f" SUM(CASE WHEN status IN ({_in_clause(paid)}) THEN total ELSE 0 END) AS spent,"
-        f" MAX(id) AS last_id FROM {orders} WHERE customer_id IN ({_in_clause(ids)}) GROUP BY customer_id"
-        f") stats JOIN {orders} last_order ON last_order.id = stats.last_id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*paid, *ids])
-        for customer_id, count, spent, last_id, last_date in cursor.fetchall():
-            customer = by_id[customer_id]
-            customer.orders_count = count
-            customer.total_spent = Decimal(str(spent or 0)).quantize(CENTS)
-            customer.last_order_id = last_id
-            customer.last_order_date = _as_datetime(last_date)
-    return customers
-
-
-def attach_addresses(customers: list[Customer]) -> list[Customer]:
-    """Set `address_values` ({"billing": {field: value}, "shipping": {...}}), one plain query for the page."""
-    by_id = {customer.pk: customer for customer in customers}
-    for customer in customers:
-        customer.address_values = {}
-    if by_id:
-        ids = list(by_id)
-        sql = (
-            f"SELECT customer_id, type, {', '.join(ADDRESS_FIELDS)} FROM {Address._meta.db_table}"
-            f" WHERE customer_id IN ({_in_clause(ids)})"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, ids)
-            for customer_id, address_type, *values in cursor.fetchall():
-                by_id[customer_id].address_values[address_type] = dict(zip(ADDRESS_FIELDS, values, strict=True))
-    return customers
-
-
-def complete(customers: list[Customer]) -> list[Customer]:
-    """A page of customers as the API renders them: addresses and order statistics, in two queries."""
-    return attach_order_stats(attach_addresses(customers))
-
-
-def without_orders(customer: Customer) -> Customer:
-    """A customer just registered has no orders: its statistics are known without a query."""
-    customer.orders_count, customer.total_spent = 0, Decimal("0")
-    customer.last_order_id = customer.last_order_date = None
-    return customer
-
-
-def customer_list() -> QuerySet[Customer]:
-    """The customers to filter, order and page; complete() then fills in a page of them."""
-    return Customer.objects.all()
-
-
-def customer_get(customer_id: int) -> Customer | None:
-    """One customer, completed; a plain query, as every single-customer request runs it."""
-    table = Customer._meta.db_table
-    customers = complete(list(Customer.objects.raw(f"SELECT * FROM {table} WHERE id = %s", [customer_id])))
-    return customers[0] if customers else None

@@ -1,20 +1,28 @@
-"""Customer writes: one function per action, shared by single requests and batch items.
+"""Customer and order writes: one function per action, shared by the API (single requests and batch items),
+the admin and the importer.
 
-Each raises WcAPIException with WooCommerce's code and text, and writes all or nothing.
+Each raises WcAPIException with WooCommerce's code and text and writes all or nothing: its writes are one
+transaction, and a refused request changes nothing. Passwords are hashed before the transaction opens, so
+no lock is held while the (deliberately slow) hasher runs.
 """
 
 import html
+import json
 import re
 import secrets
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from customers.choices import AddressType, CustomerRole
+from customers import meta as meta_rules
+from customers.choices import PAID_STATUSES, AddressType, CustomerRole
 from customers.error_codes import CustomerErrorCode
-from customers.models import ADDRESS_FIELDS, Address, Customer
+from customers.models import ADDRESS_FIELDS, Address, Customer, CustomerMeta, Order
+from customers.selectors import CustomerRecord
 from wcompat.args import is_email, sanitize_text_field
 from wcompat.exceptions import WcAPIException
 
@@ -22,6 +30,13 @@ USERNAME_MAX_LENGTH = 60
 EMAIL_MAX_LENGTH = 100
 # Local parts that name a role, not a person: the username is taken from the domain instead.
 ROLE_ADDRESS_PREFIXES = ("sales", "hello", "mail", "contact", "info")
+# A generated username that another request takes first is generated again, this many times.
+USERNAME_ATTEMPTS = 10
+
+
+#
+# WordPress's rules for logins and emails
+#
 
 
 def sanitize_user(username: str, *, strict: bool = False) -> str:
@@ -36,7 +51,7 @@ def sanitize_user(username: str, *, strict: bool = False) -> str:
 
 
 def is_valid_username(username: str) -> bool:
-    """WordPress validate_username(): unchanged by strict sanitising, and not empty."""
+    """WordPress validate_username(): not empty, and unchanged by strict sanitising."""
     return bool(username) and sanitize_user(username, strict=True) == username
 
 
@@ -44,27 +59,33 @@ def _random_suffix() -> str:
     return f"{secrets.randbelow(10000):04d}"
 
 
-def generate_username(email: str) -> str:
-    """wc_create_new_customer_username(): the email's local part, lower-cased, made unique with -NNNN."""
+def username_base(email: str) -> str:
+    """wc_create_new_customer_username(): the email's local part (the domain for sales@, info@...), lower-cased."""
     local, _, domain = email.partition("@")
     base = sanitize_user(domain if local in ROLE_ADDRESS_PREFIXES else local, strict=True).lower()
-    base = base[: USERNAME_MAX_LENGTH - 5] or f"woo_user_{_random_suffix()}"
+    return base[: USERNAME_MAX_LENGTH - 5] or f"woo_user_{_random_suffix()}"
+
+
+def generate_username(email: str) -> str:
+    """The base name, or the base with -NNNN when it is taken."""
+    base = username_base(email)
     username = base
     while Customer.objects.with_username(username).exists():
         username = f"{base}-{_random_suffix()}"
     return username
 
 
-def _clean_email(email: str, code: CustomerErrorCode = CustomerErrorCode.INVALID_EMAIL) -> str:
+def invalid_email_error() -> WcAPIException:
+    return WcAPIException(CustomerErrorCode.INVALID_EMAIL, "Invalid email address", 400)
+
+
+def check_email(email: str) -> None:
+    """WC_Customer::set_email(): a non-empty email must be valid."""
     if email and not is_email(email):
-        message = (
-            "Invalid email address" if code == CustomerErrorCode.INVALID_EMAIL else "Invalid billing email address"
-        )
-        raise WcAPIException(code, message, 400)
-    return email
+        raise invalid_email_error()
 
 
-def _check_email_length(email: str) -> None:
+def check_email_length(email: str) -> None:
     """wp_insert_user()'s limit: user_email is a 100-character column."""
     if len(email) > EMAIL_MAX_LENGTH:
         raise WcAPIException(
@@ -74,9 +95,23 @@ def _check_email_length(email: str) -> None:
         )
 
 
-def _check_address_emails(billing: dict[str, Any] | None) -> None:
-    if billing and isinstance(billing.get("email"), str):
-        _clean_email(billing["email"], CustomerErrorCode.INVALID_BILLING_EMAIL)
+def check_billing_email(billing: dict[str, Any] | None) -> None:
+    """WC_Customer::set_billing_email(): route validation normally catches it first; batch items reach here."""
+    email = (billing or {}).get("email")
+    if isinstance(email, str) and email and not is_email(email):
+        raise WcAPIException(CustomerErrorCode.INVALID_BILLING_EMAIL, "Invalid billing email address", 400)
+
+
+def check_username(username: str) -> str:
+    """A given username: sanitized, valid and short enough (wc_create_new_customer, wp_insert_user)."""
+    username = sanitize_user(username)
+    if not is_valid_username(username):
+        raise WcAPIException(
+            CustomerErrorCode.REGISTRATION_INVALID_USERNAME, "Please provide a valid account username.", 400
+        )
+    if len(username) > USERNAME_MAX_LENGTH:
+        raise WcAPIException(CustomerErrorCode.USERNAME_TOO_LONG, "Username may not be longer than 60 characters.", 400)
+    return username
 
 
 def email_taken(email: str) -> bool:
@@ -92,7 +127,7 @@ def email_exists_error(email: str) -> WcAPIException:
     )
 
 
-def _username_exists_error() -> WcAPIException:
+def username_exists_error() -> WcAPIException:
     return WcAPIException(
         CustomerErrorCode.REGISTRATION_USERNAME_EXISTS,
         "An account is already registered with that username. Please choose another.",
@@ -100,50 +135,117 @@ def _username_exists_error() -> WcAPIException:
     )
 
 
-def _set_names(customer: Customer, first_name: str | None, last_name: str | None) -> None:
-    if first_name is not None:
-        customer.first_name = sanitize_text_field(first_name)
-    if last_name is not None:
-        customer.last_name = sanitize_text_field(last_name)
+def email_invalid_on_update_error() -> WcAPIException:
+    return WcAPIException(CustomerErrorCode.UPDATE_EMAIL_TAKEN, "Email address is invalid.", 400)
 
 
-def _save_addresses(customer: Customer, addresses: dict[str, dict[str, Any] | None], *, created: bool) -> None:
-    """Merge each address key by key: only known keys that were sent are written."""
-    new_rows = []
-    for address_type in AddressType.values:
-        values = {
-            key: str(value).replace("\x00", "")
-            for key, value in (addresses.get(address_type) or {}).items()
-            if key in ADDRESS_FIELDS and value is not None
-        }
-        if created:
-            new_rows.append(Address(customer=customer, type=address_type, **values))
-        elif values:
-            updated = Address.objects.filter(customer=customer, type=address_type).update(**values)
-            if not updated:
-                Address.objects.create(customer=customer, type=address_type, **values)
-    if new_rows:
-        Address.objects.bulk_create(new_rows)
-        # What the API renders next, known without reading it back.
-        customer.address_values = {row.type: {name: getattr(row, name) for name in ADDRESS_FIELDS} for row in new_rows}
+def hash_password(password: str | None) -> str:
+    """A password hash; a generated password is never shown to anyone, so none is kept (an unusable hash)."""
+    return make_password(password or None)
 
 
-def customer_create(*, email: str, **fields: Any) -> Customer:
-    """Register a customer (see _create_customer), all or nothing.
-
-    Another request may register the same email or username between our checks and our insert; the
-    database constraint then answers, and the client gets WooCommerce's error for it.
-    """
-    try:
-        return _create_customer(email=email, **fields)
-    except IntegrityError:
-        if email_taken(email):
-            raise email_exists_error(email) from None
-        raise _username_exists_error() from None
+#
+# Field values
+#
 
 
-@transaction.atomic
-def _create_customer(
+def _clean_text(value: str | None) -> str | None:
+    return None if value is None else sanitize_text_field(value)
+
+
+def _address_values(values: dict[str, Any] | None) -> dict[str, str]:
+    """The known keys that were sent, as strings; a key sent as null is left alone."""
+    return {
+        key: str(value).replace("\x00", "")
+        for key, value in (values or {}).items()
+        if key in ADDRESS_FIELDS and value is not None
+    }
+
+
+def _apply_internal_meta(meta_data: list[dict[str, Any]] | None, fields: dict[str, Any]) -> None:
+    """Meta items whose key is one of the customer's own fields set that field (WC_Data::update_meta_data)."""
+    for item in meta_data or ():
+        key = item.get("key") if isinstance(item, dict) else None
+        if not isinstance(key, str) or not meta_rules.is_internal(key) or "value" not in item:
+            continue
+        target = meta_rules.setter_field(key, ADDRESS_FIELDS)
+        if target is None:
+            continue
+        field, address_key = target
+        value = "" if item["value"] is None else str(item["value"])
+        if address_key is None:
+            fields[field] = sanitize_text_field(value)
+        else:
+            fields.setdefault(field, {})
+            fields[field] = {**(fields[field] or {}), address_key: value}
+
+
+def _listed_meta_items(meta_data: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """The meta items that are stored as meta: a string key that is neither protected nor internal."""
+    return [
+        item
+        for item in meta_data or ()
+        if isinstance(item, dict) and isinstance(item.get("key"), str) and meta_rules.is_listed(item["key"])
+    ]
+
+
+def _encode(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _write_meta(customer_id: int, items: list[dict[str, Any]], existing: list[tuple[int, str, Any]]) -> None:
+    """Apply meta items as WC_Data does: by id, else by key (duplicates collapse to one); null deletes."""
+    rows = [[meta_id, key, value] for meta_id, key, value in existing]
+    new_rows: list[list[Any]] = []
+    for item in items:
+        key, value, meta_id = item["key"], item.get("value"), item.get("id")
+        target = next((row for row in rows if meta_id and row[0] == meta_id), None) if meta_id else None
+        if target is None and not meta_id:
+            matches = [row for row in rows if row[1] == key]
+            for row in matches[1:]:
+                row[2] = None
+            target = matches[0] if matches else None
+        if target is None:
+            # add_meta_data(..., unique=true): a new entry replaces every entry with its key.
+            for row in rows:
+                if row[1] == key:
+                    row[2] = None
+            new_rows = [row for row in new_rows if row[1] != key]
+            new_rows.append([None, key, value])
+        else:
+            target[1], target[2] = key, value
+    deleted = [row[0] for row in rows if row[2] is None]
+    if deleted:
+        CustomerMeta.objects.filter(customer_id=customer_id, pk__in=deleted).delete()
+    original = {meta_id: (key, value) for meta_id, key, value in existing}
+    changed = [
+        CustomerMeta(pk=row[0], customer_id=customer_id, key=row[1], value=_encode(row[2]))
+        for row in rows
+        if row[2] is not None and original.get(row[0]) != (row[1], row[2])
+    ]
+    if changed:
+        CustomerMeta.objects.bulk_update(changed, ["key", "value"])
+    added = [CustomerMeta(customer_id=customer_id, key=key, value=_encode(value)) for _, key, value in new_rows]
+    added = [row for row in added if row.value != "null"]
+    if added:
+        CustomerMeta.objects.bulk_create(added)
+
+
+def _existing_meta(customer_id: int) -> list[tuple[int, str, Any]]:
+    return [
+        (pk, key, json.loads(value))
+        for pk, key, value in CustomerMeta.objects.filter(customer_id=customer_id)
+        .order_by("id")
+        .values_list("id", "key", "value")
+    ]
+
+
+#
+# Create
+#
+
+
+def customer_create(
     *,
     email: str,
     username: str = "",
@@ -152,58 +254,76 @@ def _create_customer(
     last_name: str | None = None,
     billing: dict[str, Any] | None = None,
     shipping: dict[str, Any] | None = None,
-) -> Customer:
-    """Register a customer as WooCommerce's REST create does (wc_create_new_customer)."""
-    _clean_email(email)
-    _check_address_emails(billing)
+    meta_data: list[dict[str, Any]] | None = None,
+) -> CustomerRecord:
+    """Register a customer as WooCommerce's REST create does (wc_create_new_customer), all or nothing.
+
+    Checks run in WooCommerce's order, so a client sees the error it would see there first. Another
+    request may take the email or the username between the checks and the insert: the database's unique
+    constraints then answer with WooCommerce's error, and a generated username is generated again.
+    """
+    check_email(email)
+    check_billing_email(billing)
     if not email:
         raise WcAPIException(CustomerErrorCode.REGISTRATION_INVALID_EMAIL, "Please provide a valid email address.", 400)
     if email_taken(email):
         raise email_exists_error(email)
-    _check_email_length(email)
-    if username:
-        username = sanitize_user(username)
-        if not is_valid_username(username):
-            raise WcAPIException(
-                CustomerErrorCode.REGISTRATION_INVALID_USERNAME, "Please provide a valid account username.", 400
-            )
+    check_email_length(email)
+    generated = not username
+    if not generated:
+        username = check_username(username)
         if Customer.objects.with_username(username).exists():
-            raise _username_exists_error()
-        if len(username) > USERNAME_MAX_LENGTH:
-            raise WcAPIException(
-                CustomerErrorCode.USERNAME_TOO_LONG, "Username may not be longer than 60 characters.", 400
-            )
-    else:
-        username = generate_username(email)
+            raise username_exists_error()
+    fields: dict[str, Any] = {"first_name": _clean_text(first_name), "last_name": _clean_text(last_name)}
+    fields.update(billing=billing, shipping=shipping)
+    _apply_internal_meta(meta_data, fields)
+    password_hash = hash_password(password)
+    for _attempt in range(USERNAME_ATTEMPTS):
+        name = generate_username(email) if generated else username
+        try:
+            return _insert_customer(email, name, password_hash, fields, _listed_meta_items(meta_data))
+        except IntegrityError:
+            if email_taken(email):
+                raise email_exists_error(email) from None
+            if not generated:
+                raise username_exists_error() from None
+    raise username_exists_error()
+
+
+@transaction.atomic
+def _insert_customer(
+    email: str, username: str, password_hash: str, fields: dict[str, Any], meta_items: list[dict[str, Any]]
+) -> CustomerRecord:
     now = timezone.now()
     customer = Customer(
         username=username,
         email=email,
-        display_name=username,
+        display_name=fields.get("display_name") or username,
         role=CustomerRole.CUSTOMER,
+        password=password_hash,
         date_created=now,
         date_modified=now,
+        first_name=fields.get("first_name") or "",
+        last_name=fields.get("last_name") or "",
     )
-    # A generated password is never shown to anyone, so none is kept (an unusable hash).
-    customer.set_password(password or None)
-    _set_names(customer, first_name, last_name)
-    customer.save()
-    _save_addresses(customer, {"billing": billing, "shipping": shipping}, created=True)
-    return customer
+    customer.save(force_insert=True)
+    addresses = {kind: _address_values(fields.get(kind)) for kind in AddressType.values}
+    Address.objects.bulk_create(Address(customer=customer, type=kind, **values) for kind, values in addresses.items())
+    if meta_items:
+        _write_meta(customer.pk, meta_items, [])
+    record = CustomerRecord.from_model(customer, addresses)
+    record.meta = _existing_meta(customer.pk) if meta_items else []
+    return record
 
 
-def customer_update(*, customer: Customer, **fields: Any) -> Customer:
-    """Update a customer (see _update_customer), all or nothing; an email taken meanwhile is refused."""
-    try:
-        return _update_customer(customer=customer, **fields)
-    except IntegrityError:
-        raise WcAPIException(CustomerErrorCode.UPDATE_EMAIL_TAKEN, "Email address is invalid.", 400) from None
+#
+# Update
+#
 
 
-@transaction.atomic
-def _update_customer(
+def customer_update(
     *,
-    customer: Customer,
+    customer: CustomerRecord,
     email: str | None = None,
     username: str | None = None,
     password: str | None = None,
@@ -211,28 +331,126 @@ def _update_customer(
     last_name: str | None = None,
     billing: dict[str, Any] | None = None,
     shipping: dict[str, Any] | None = None,
-) -> Customer:
-    """Partial update; fields not given are kept, addresses merge key by key."""
-    if email and email != customer.email and email_taken(email):
-        raise WcAPIException(CustomerErrorCode.UPDATE_EMAIL_TAKEN, "Email address is invalid.", 400)
+    meta_data: list[dict[str, Any]] | None = None,
+) -> CustomerRecord:
+    """Partial update: fields not given are kept, addresses merge key by key; returns the customer as stored.
+
+    The email is checked as WooCommerce checks it: one that any user has (in any letter case) and that is
+    not byte for byte the current one is refused, so is changing only its letter case.
+    """
+    changing_email = bool(email) and email != customer.email
+    if changing_email and (email.upper() == customer.email.upper() or email_taken(email)):
+        raise email_invalid_on_update_error()
     if username and sanitize_user(username) != customer.username:
         raise WcAPIException(CustomerErrorCode.USERNAME_NOT_EDITABLE, "Username isn't editable.", 400)
     if email:
-        customer.email = _clean_email(email)
-        _check_email_length(email)
-    _check_address_emails(billing)
+        check_email(email)
+        check_email_length(email)
+    check_billing_email(billing)
+    fields: dict[str, Any] = {"first_name": _clean_text(first_name), "last_name": _clean_text(last_name)}
+    fields.update(billing=billing, shipping=shipping)
+    _apply_internal_meta(meta_data, fields)
+    changes: dict[str, Any] = {name: fields[name] for name in ("first_name", "last_name") if fields[name] is not None}
+    if "display_name" in fields:
+        changes["display_name"] = fields["display_name"]
+    if email:
+        changes["email"] = email
     if password:
-        customer.set_password(password)
-    _set_names(customer, first_name, last_name)
-    customer.date_modified = timezone.now()
-    customer.save()
-    _save_addresses(customer, {"billing": billing, "shipping": shipping}, created=False)
-    return customer
+        changes["password"] = hash_password(password)
+    try:
+        return _update_customer(customer, changes, fields, _listed_meta_items(meta_data), meta_data is not None)
+    except IntegrityError:
+        # Another request took the email after our check.
+        raise email_invalid_on_update_error() from None
 
 
 @transaction.atomic
-def customer_delete(*, customer: Customer, reassign: int = 0) -> None:
-    """Delete the customer; their orders stay, with no customer (WooCommerce sets customer id 0)."""
-    if reassign and (reassign == customer.pk or not Customer.objects.filter(pk=reassign).exists()):
+def _update_customer(
+    customer: CustomerRecord,
+    changes: dict[str, Any],
+    fields: dict[str, Any],
+    meta_items: list[dict[str, Any]],
+    meta_sent: bool,
+) -> CustomerRecord:
+    # Every save moves date_modified, as WordPress's profile_update does, changed or not.
+    changes["date_modified"] = timezone.now()
+    Customer.objects.filter(pk=customer.id).update(**changes)
+    merged = {}
+    for kind in AddressType.values:
+        values = _address_values(fields.get(kind))
+        if values:
+            current = getattr(customer, kind)
+            merged[kind] = {key: current.get(key) or "" for key in ADDRESS_FIELDS} | values
+    if merged:
+        Address.objects.bulk_create(
+            [Address(customer_id=customer.id, type=kind, **values) for kind, values in merged.items()],
+            update_conflicts=True,
+            unique_fields=["customer", "type"],
+            update_fields=list(ADDRESS_FIELDS),
+        )
+    for name, value in changes.items():
+        if name != "password":
+            setattr(customer, name, value)
+    for kind, values in merged.items():
+        setattr(customer, kind, values)
+    if meta_items:
+        _write_meta(customer.id, meta_items, _existing_meta(customer.id))
+    if meta_sent:
+        customer.meta = None  # read again when rendered
+    return customer
+
+
+#
+# Delete
+#
+
+
+@transaction.atomic
+def customer_delete(*, customer: CustomerRecord, reassign: int = 0) -> None:
+    """Delete the customer; their orders stay, with no customer (WooCommerce sets customer id 0).
+
+    `reassign` must name another existing user, as WordPress requires; customers own no posts here, so
+    nothing else moves.
+    """
+    if reassign and (reassign == customer.id or not Customer.objects.filter(pk=reassign).exists()):
         raise WcAPIException(CustomerErrorCode.INVALID_REASSIGN, "Invalid resource id for reassignment.", 400)
-    customer.delete()
+    Order.objects.filter(customer_id=customer.id).update(customer=None)
+    Customer.objects.filter(pk=customer.id).delete()
+
+
+#
+# Orders: what the customer's figures are computed from
+#
+
+
+@transaction.atomic
+def order_save(order: Order) -> Order:
+    """Save an order; the customers it belongs to (before and after) are modified by it.
+
+    An order that is paid (processing) or completed makes its customer a paying customer for good, as
+    WooCommerce's wc_paying_customer() does; and because orders_count, total_spent and is_paying_customer
+    change with orders, the customers' date_modified moves too.
+    """
+    previous = Order.objects.filter(pk=order.pk).values_list("customer_id", flat=True).first() if order.pk else None
+    order.save()
+    touched = {previous, order.customer_id} - {None}
+    if touched:
+        Customer.objects.filter(pk__in=touched).update(date_modified=timezone.now())
+    if order.customer_id and order.status in PAID_STATUSES:
+        Customer.objects.filter(pk=order.customer_id, is_paying_customer=False).update(is_paying_customer=True)
+    return order
+
+
+@transaction.atomic
+def order_delete(order: Order) -> None:
+    customer_id = order.customer_id
+    order.delete()
+    if customer_id:
+        Customer.objects.filter(pk=customer_id).update(date_modified=timezone.now())
+
+
+def orders_touch_customers(customer_ids: Iterable[int]) -> None:
+    """Bulk order writes (imports) call this for the customers whose orders they wrote."""
+    ids = set(customer_ids) - {None}
+    if ids:
+        Customer.objects.filter(pk__in=ids).update(date_modified=timezone.now())

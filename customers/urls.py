@@ -1,17 +1,26 @@
-"""wc/v1 customer routes, as WooCommerce registers them."""
+"""The customer routes, as WooCommerce registers them, in wc/v1, wc/v2 and wc/v3."""
 
+from customers.schema import VERSIONS
 from customers.views import CustomerViewSet
 from wcompat.routers import WcRoutes
 
 ITEM = {"get": "retrieve", "post": "update", "put": "update", "patch": "update", "delete": "destroy"}
 BATCH = {"post": "batch", "put": "batch", "patch": "batch"}
 
-v1 = WcRoutes("wc/v1")
-v1.register(r"customers", CustomerViewSet, {"get": "list", "post": "create"}, name="customer-list")
-v1.register(r"customers/batch", CustomerViewSet, BATCH, name="customer-batch")
-v1.register(r"customers/(?P<id>[\d]+)", CustomerViewSet, ITEM, name="customer-detail")
-v1.register(
-    r"customers/(?P<customer_id>[\d]+)/downloads", CustomerViewSet, {"get": "downloads"}, name="customer-downloads"
-)
-
-urlpatterns = v1.urls
+urlpatterns = []
+for version in VERSIONS:
+    routes = WcRoutes(version.namespace)
+    name = version.slug
+    routes.register(
+        r"customers", CustomerViewSet, {"get": "list", "post": "create"}, f"{name}-customer-list", version=version
+    )
+    routes.register(r"customers/batch", CustomerViewSet, BATCH, f"{name}-customer-batch", version=version)
+    routes.register(r"customers/(?P<id>[\d]+)", CustomerViewSet, ITEM, f"{name}-customer-detail", version=version)
+    routes.register(
+        r"customers/(?P<customer_id>[\d]+)/downloads",
+        CustomerViewSet,
+        {"get": "downloads"},
+        f"{name}-customer-downloads",
+        version=version,
+    )
+    urlpatterns += routes.urls

@@ -4,6 +4,7 @@ from factory.django import DjangoModelFactory
 
 from customers.choices import AddressType, CustomerRole, OrderStatus
 from customers.models import Address, Customer, Download, Order
+from customers.services import order_save
 from wcompat.models import ApiKey
 
 
@@ -52,12 +53,18 @@ class CustomerFactory(DjangoModelFactory):
 
 
 class OrderFactory(DjangoModelFactory):
+    """Orders are saved through the service, as the admin and the importer save them."""
+
     class Meta:
         model = Order
 
     customer = factory.SubFactory(CustomerFactory)
     status = OrderStatus.COMPLETED
     total = "10.00"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return order_save(model_class(*args, **kwargs))
 
 
 class DownloadFactory(DjangoModelFactory):

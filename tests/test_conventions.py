@@ -60,17 +60,44 @@ def test_standard_headers(api, anon):
     assert "Vary" not in anon.post(URL, {}, format="json")
 
 
-@pytest.mark.parametrize("body", ['{"email": "bad.json@example.com",', "\xff\xfe", "[" * 100000 + "]" * 100000])
-def test_invalid_json_body(api, customer, body):
+@pytest.mark.parametrize(
+    ("body", "code", "message"),
+    [
+        ('{"email": "bad.json@example.com",', 4, "Syntax error"),
+        ("\ufeff{}", 4, "Syntax error"),  # PHP does not skip a byte-order mark
+        ("   ", 4, "Syntax error"),
+        ('{"a": NaN}', 4, "Syntax error"),
+        (b"\xff\xfe", 5, "Malformed UTF-8 characters, possibly incorrectly encoded"),
+        ('{"first_name": "a\tb"}', 3, "Control character error, possibly incorrectly encoded"),
+        ('{"first_name": "a\\ud800b"}', 10, "Single unpaired UTF-16 surrogate in unicode escape"),
+        ('{"\\udfff": 1}', 10, "Single unpaired UTF-16 surrogate in unicode escape"),
+        ("[" * 513 + "]" * 513, 1, "Maximum stack depth exceeded"),
+        ("[" * 100000 + "]" * 100000, 1, "Maximum stack depth exceeded"),
+    ],
+)
+def test_invalid_json_body(api, customer, body, code, message):
     for method, path in (("post", URL), ("put", f"{URL}/{customer.pk}")):
         response = getattr(api, method)(path, body, content_type="application/json")
         assert response.status_code == status.HTTP_400_BAD_REQUEST
         assert response.json() == {
             "code": "rest_invalid_json",
             "message": "Invalid JSON body passed.",
-            "data": {"status": 400, "json_error_code": 4, "json_error_message": "Syntax error"},
+            "data": {"status": 400, "json_error_code": code, "json_error_message": message},
         }
         assert "Allow" in response
+    assert Customer.objects.count() == 1
+
+
+def test_json_nested_512_levels_is_accepted(api):
+    body = '{"email": "deep@woo.local", "x": ' + "[" * 511 + "]" * 511 + "}"
+    response = api.post(URL, body, content_type="application/json")
+    assert response.status_code == status.HTTP_201_CREATED
+
+
+def test_an_empty_or_zero_body_is_no_json(api, customer):
+    for body in ("", "0"):
+        response = api.put(f"{URL}/{customer.pk}", body, content_type="application/json")
+        assert response.status_code == status.HTTP_200_OK
 
 
 def test_json_body_that_is_not_an_object_is_ignored(api):
@@ -132,7 +159,7 @@ def test_an_unexpected_error_is_still_json(api, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(views, "customer_list", broken)
+    monkeypatch.setattr(views, "customer_page", broken)
     api.raise_request_exception = False
     response = api.get(URL)
     assert response.status_code == status.HTTP_500_INTERNAL_SERVER_ERROR
@@ -151,8 +178,9 @@ def test_unknown_route_with_control_characters_is_json(api):
 
 def test_root_index_lists_namespaces_and_routes(anon):
     body = anon.get("/wp-json/").json()
-    assert body["namespaces"] == ["wc/v1"]
-    assert {"/", "/wc/v1", "/wc/v1/customers", "/wc/v1/customers/batch"} <= set(body["routes"])
+    assert body["namespaces"] == ["wc/v1", "wc/v2", "wc/v3"]
+    for namespace in ("wc/v1", "wc/v2", "wc/v3"):
+        assert {"/", f"/{namespace}", f"/{namespace}/customers", f"/{namespace}/customers/batch"} <= set(body["routes"])
     assert body["url"] == "https://testserver"
 
 

@@ -24,16 +24,43 @@ def test_schema_validates_without_warnings(tmp_path):
 def test_schema_documents_every_route_with_auth_and_errors():
     schema = APIClient().get("/api/schema/", {"format": "json"}).json()
     documented = set(schema["paths"])
-    for wp_route, _viewset, _actions in ROUTES["wc/v1"]:
-        path = "/wp-json" + re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", wp_route)
-        assert path in documented
-    listing = schema["paths"]["/wp-json/wc/v1/customers"]["get"]
-    assert set(listing["responses"]["200"]["headers"]) == {"X-WP-Total", "X-WP-TotalPages", "Link"}
-    assert {"400", "401", "403"} <= set(listing["responses"])
-    assert {p["name"] for p in listing["parameters"]} >= {"page", "per_page", "search", "include", "role"}
+    for namespace in ("wc/v1", "wc/v2", "wc/v3"):
+        for wp_route, *_rest in ROUTES[namespace]:
+            path = "/wp-json" + re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", wp_route)
+            assert path in documented
+        prefix = f"/wp-json/{namespace}/customers"
+        listing = schema["paths"][prefix]["get"]
+        assert set(listing["responses"]["200"]["headers"]) == {"X-WP-Total", "X-WP-TotalPages", "Link"}
+        assert {"400", "401", "403"} <= set(listing["responses"])
+        assert {p["name"] for p in listing["parameters"]} >= {"page", "per_page", "search", "include", "role"}
+        create = schema["paths"][prefix]["post"]
+        assert create["requestBody"]["content"]["application/json"]["schema"]["required"] == ["email"]
     assert set(schema["components"]["securitySchemes"]) == {"basicAuth", "consumerKey", "consumerSecret", "oauth1"}
-    create = schema["paths"]["/wp-json/wc/v1/customers"]["post"]
-    assert create["requestBody"]["content"]["application/json"]["schema"]["required"] == ["email"]
+
+
+def test_each_version_has_its_own_components_operations_and_tags():
+    schema = APIClient().get("/api/schema/", {"format": "json"}).json()
+    components = schema["components"]["schemas"]
+    assert {"WcV1Customer", "WcV2Customer", "WcV3Customer"} <= set(components)
+    assert {"WcV1CustomerDownload", "WcV2CustomerDownload", "WcV3CustomerDownload"} <= set(components)
+    assert "last_order" in components["WcV1Customer"]["properties"]
+    assert "orders_count" in components["WcV2Customer"]["properties"]
+    assert "orders_count" not in components["WcV3Customer"]["properties"]
+    assert "product_name" in components["WcV3CustomerDownload"]["properties"]
+    operations = [
+        operation
+        for path_item in schema["paths"].values()
+        for method, operation in path_item.items()
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
+    ids = [operation["operationId"] for operation in operations]
+    assert len(ids) == len(set(ids))
+    assert {"wc_v1_customers_list", "wc_v2_customers_list", "wc_v3_customers_list"} <= set(ids)
+    assert {tag for operation in operations for tag in operation["tags"]} == {
+        "wc/v1 customers",
+        "wc/v2 customers",
+        "wc/v3 customers",
+    }
 
 
 @pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])
@@ -43,6 +70,9 @@ def test_docs_are_served_without_a_cdn(client, path):
     html = response.content.decode()
     assert "/static/drf_spectacular_sidecar/" in html
     assert "cdn" not in html.lower()
+    # Nothing is loaded from another site: no fonts, scripts or styles by absolute URL.
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html), html
+    assert "googleapis" not in html
 
 
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(tmp_path):

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from wcompat import conf
 from wcompat.error_codes import WcErrorCode
 from wcompat.exceptions import WcAPIException
 
@@ -97,6 +98,21 @@ def absint(value: Any) -> int:
     return abs(int(match.group(1))) if match else 0
 
 
+def php_int(value: Any) -> int:
+    """PHP's (int) cast: the leading number of a string ("5abc" is 5, "abc" is 0), floats truncated."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value == value and abs(value) < 2**63 else 0
+    match = re.match(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", str(value)) if isinstance(value, str) else None
+    if not match:
+        return 0
+    number = float(match.group()) if match.group(2) or match.group(3) else int(match.group())
+    return php_int(number) if isinstance(number, float) else number
+
+
 def parse_list(value: Any) -> list[Any]:
     """WordPress wp_parse_list(): a list, or a string split on commas and whitespace."""
     if isinstance(value, list):
@@ -115,25 +131,98 @@ def parse_id_list(value: Any) -> list[int]:
     return list(dict.fromkeys(item if item <= MAX_ID else 0 for item in ids))
 
 
+def bounded_id_list(value: Any, name: str) -> list[int]:
+    """parse_id_list(), refusing lists longer than WCOMPAT_MAX_ID_LIST (WordPress sets no bound)."""
+    ids = parse_id_list(value)
+    limit = conf.get("MAX_ID_LIST")
+    if len(ids) > limit:
+        raise ArgError("rest_too_many_items", f"{name} must contain at most {limit} items.")
+    return ids
+
+
 def _type_error(name: str, type_name: str) -> ArgError:
     return ArgError("rest_invalid_type", f"{name} is not of type {type_name}.", {"param": name})
 
 
-def validate_value(value: Any, schema: Schema, name: str, *, check_format: bool = True) -> Any:
-    """Validate one value against its schema and return it coerced to the schema's type."""
+def php_string(value: Any) -> str | None:
+    """A scalar as PHP casts it to a string (123 -> "123", true -> "1", false -> ""); None for arrays."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "1" if value else ""
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value).replace("e+", "E+")
+    return None
+
+
+def is_object_like(value: Any) -> bool:
+    """WordPress rest_is_object(): a JSON object, any PHP array (so a JSON list too), or ""."""
+    return isinstance(value, dict | list) or value == ""
+
+
+def is_array_like(value: Any) -> bool:
+    """WordPress rest_is_array(): a list, an object keyed 0..n-1, or a scalar (split like wp_parse_list)."""
+    if isinstance(value, list):
+        return True
+    if isinstance(value, dict):
+        return list(value) == [str(index) for index in range(len(value))]
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
+_TYPE_CHECKS = {
+    "array": is_array_like,
+    "object": is_object_like,
+    "integer": lambda value: is_integer_like(value),
+    "number": lambda value: not isinstance(value, bool) and _is_numeric(value),
+    "boolean": lambda value: to_boolean(value) is not None,
+    "string": lambda value: isinstance(value, str),
+    "null": lambda value: value is None,
+}
+
+
+def _is_numeric(value: Any) -> bool:
+    if isinstance(value, int | float):
+        return True
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return isinstance(value, str) and value.strip() == value
+
+
+def best_type(value: Any, types: list[str]) -> str | None:
+    """rest_get_best_type_for_value(): the first declared type the value passes ("" prefers string)."""
+    if value == "" and "string" in types:
+        return "string"
+    return next((name for name in types if name in _TYPE_CHECKS and _TYPE_CHECKS[name](value)), None)
+
+
+def validate_value(value: Any, schema: Schema, name: str, *, lenient: bool = False) -> Any:
+    """Validate one value against its schema and return it coerced to the schema's type.
+
+    `lenient` is how WooCommerce treats batch items, which skip route validation: a scalar where a string
+    is expected is stored as PHP's string of it, an address that is not an object is ignored, and emails
+    are checked later by the resource's own rules. Values that cannot be represented are still refused.
+    """
     type_name = schema.get("type")
+    if isinstance(type_name, list):
+        chosen = best_type(value, type_name)
+        if chosen is None:
+            raise _type_error(name, ",".join(type_name))
+        type_name = chosen
     if type_name == "integer":
+        if lenient and not is_integer_like(value) and php_string(value) is not None:
+            value = php_int(value)
         if not is_integer_like(value):
             raise _type_error(name, "integer")
         value = int(float(value))
         _check_range(value, schema, name)
     elif type_name == "number":
-        try:
-            value = float(value) if not isinstance(value, bool) else None
-        except (TypeError, ValueError):
-            value = None
-        if value is None:
+        if not _TYPE_CHECKS["number"](value):
             raise _type_error(name, "number")
+        value = float(value)
         _check_range(value, schema, name)
     elif type_name == "boolean":
         coerced = to_boolean(value)
@@ -141,28 +230,30 @@ def validate_value(value: Any, schema: Schema, name: str, *, check_format: bool 
             raise _type_error(name, "boolean")
         value = coerced
     elif type_name == "string":
+        if lenient and php_string(value) is not None:
+            value = php_string(value)
         if not isinstance(value, str):
             raise _type_error(name, "string")
-        if check_format and schema.get("format") == "email" and not is_email(value):
+        if not lenient and schema.get("format") == "email" and not is_email(value):
             raise ArgError("rest_invalid_email", "Invalid email address.")
     elif type_name == "array":
-        if not isinstance(value, list | dict | str):
+        if not is_array_like(value):
             raise _type_error(name, "array")
         items = schema.get("items", {})
         value = [
-            validate_value(item, items, f"{name}[{index}]", check_format=check_format)
+            validate_value(item, items, f"{name}[{index}]", lenient=lenient)
             for index, item in enumerate(parse_list(value))
         ]
     elif type_name == "object":
-        if value == "" or value == []:
+        if not is_object_like(value):
+            if not lenient:
+                raise _type_error(name, "object")
             value = {}
-        if not isinstance(value, dict):
-            raise _type_error(name, "object")
+        # A PHP array that is a list has no key any property could match: it sets nothing.
+        value = value if isinstance(value, dict) else {}
         properties = schema.get("properties", {})
         value = {
-            key: validate_value(item, properties[key], f"{name}[{key}]", check_format=check_format)
-            if key in properties
-            else item
+            key: validate_value(item, properties[key], f"{name}[{key}]", lenient=lenient) if key in properties else item
             for key, item in value.items()
         }
     if "enum" in schema and value not in schema["enum"]:
@@ -189,7 +280,7 @@ def validate_args(
     *,
     sanitizers: dict[str, Callable[[Any], Any]] | None = None,
     check_required: bool = True,
-    check_format: bool = True,
+    lenient: bool = False,
 ) -> dict[str, Any]:
     """Validate declared arguments, WordPress order: required, then each value, then sanitize.
 
@@ -215,7 +306,7 @@ def validate_args(
             if name in sanitizers:
                 cleaned[name] = sanitizers[name](params[name])
             else:
-                cleaned[name] = validate_value(params[name], schema, name, check_format=check_format)
+                cleaned[name] = validate_value(params[name], schema, name, lenient=lenient)
         except ArgError as error:
             invalid[name] = error.message
             details[name] = {"code": error.code, "message": error.message, "data": error.data}

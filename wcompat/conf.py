@@ -7,6 +7,11 @@ _DEFAULTS = {
     "MAX_PER_PAGE": 100,
     # woocommerce_rest_batch_items_limit
     "BATCH_LIMIT": 100,
+    # Seconds after which a batch starts no more items (they are answered "not processed"): well inside
+    # gunicorn's worker timeout, so a batch always gets an answer.
+    "BATCH_DEADLINE": 20,
+    # The most ids an include or exclude list may hold (WordPress sets no bound; a URL holds about 1,000).
+    "MAX_ID_LIST": 10000,
     # Accept Basic auth and consumer_key/consumer_secret query parameters over plain HTTP.
     "ALLOW_INSECURE_KEY_AUTH": False,
     # Public base URL of the site (scheme://host[:port]); empty: the request's scheme and host.

@@ -19,3 +19,5 @@ class WcErrorCode(StrEnum):
     REQUEST_TOO_LARGE = "rest_request_too_large"
     TRASH_NOT_SUPPORTED = "woocommerce_rest_trash_not_supported"
     INTERNAL_ERROR = "rest_internal_error"
+    BATCH_NOT_PROCESSED = "rest_batch_item_not_processed"
+    DATABASE_UNAVAILABLE = "rest_database_unavailable"

@@ -38,13 +38,15 @@ def field_tree(fields: list[str]) -> FieldTree:
 
 
 def filter_fields(data: Any, tree: FieldTree) -> Any:
+    """The data cut to the tree; what keeps no key is PHP's empty array, which JSON writes as []."""
     if not isinstance(data, dict):
         return data
-    return {
+    kept = {
         key: value if tree[key] is None else filter_fields(value, tree[key])
         for key, value in data.items()
         if key in tree
     }
+    return kept or []
 
 
 def apply_global_params(request: Request, response: Response) -> Response:
@@ -59,7 +61,7 @@ def apply_global_params(request: Request, response: Response) -> Response:
             response.data = filter_fields(response.data, tree)
             # A single object's links are added after the filter, as WordPress embeds them.
             if links is not None:
-                response.data["_links"] = links
+                response.data = {**(response.data or {}), "_links": links}
     if "_envelope" in query:
         headers = {}
         for name in ENVELOPED_HEADERS:

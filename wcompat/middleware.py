@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from wcompat import conf
 from wcompat.error_codes import WcErrorCode
 from wcompat.links import rest_url
+from wcompat.params import query_params
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +28,8 @@ class WpRestMiddleware:
             return self.get_response(request)
         # OAuth signatures cover the method actually sent; everything else sees the override.
         request.wp_real_method = request.method
-        override = request.GET.get("_method") or request.headers.get("X-HTTP-Method-Override")
-        if override:
+        override = query_params(request).get("_method") or request.headers.get("X-HTTP-Method-Override")
+        if isinstance(override, str) and override:
             request.method = override.upper()
         response = self.get_response(request)
         self._add_headers(request, response)

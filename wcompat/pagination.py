@@ -100,8 +100,15 @@ def build_query(params: dict[str, Any], encode: Callable[[str], str], prefix: st
         if isinstance(value, dict | list):
             pairs.append(build_query(value, encode, name))
         else:
-            pairs.append(f"{name}={encode(str(value))}")
+            pairs.append(f"{name}={encode(php_scalar(value))}")
     return "&".join(pair for pair in pairs if pair)
+
+
+def php_scalar(value: Any) -> str:
+    """A sanitized value as PHP writes it in a URL: true is 1, false is empty, numbers as they are."""
+    if isinstance(value, bool):
+        return "1" if value else ""
+    return str(value)
 
 
 _HEADER_UNSAFE = re.compile(r'[^\x21-\x7e]|[<>"]')
@@ -111,9 +118,10 @@ def _drop_empty_equals(query: str) -> str:
     return re.sub(r"=(&|$)", r"\1", query)
 
 
-def page_url(request: Request, route: str, page: int) -> str:
-    """The collection URL with every original query parameter and `page` set, via two add_query_arg passes."""
-    original = query_params(request)
+def page_url(request: Request, route: str, page: int, query: dict[str, Any] | None = None) -> str:
+    """The collection URL with the query (WordPress sanitizes the declared arguments in it first) and `page`
+    set, via two add_query_arg passes."""
+    original = query_params(request) if query is None else query
     first = _drop_empty_equals(build_query(original, lambda value: value))
     params = php_parse_qs(first)
     params["page"] = str(page)
@@ -123,14 +131,14 @@ def page_url(request: Request, route: str, page: int) -> str:
     return _HEADER_UNSAFE.sub(lambda match: quote(match.group()), f"{rest_url(request, route)}?{second}")
 
 
-def pagination_headers(request: Request, route: str, page: Page) -> dict[str, str]:
+def pagination_headers(request: Request, route: str, page: Page, query: dict[str, Any] | None = None) -> dict[str, str]:
     headers = {"X-WP-Total": str(page.total), "X-WP-TotalPages": str(page.total_pages)}
     links = []
     if page.number > 1:
         previous = min(page.number - 1, page.total_pages)
-        links.append(f'<{page_url(request, route, previous)}>; rel="prev"')
+        links.append(f'<{page_url(request, route, previous, query)}>; rel="prev"')
     if page.total_pages > page.number:
-        links.append(f'<{page_url(request, route, page.number + 1)}>; rel="next"')
+        links.append(f'<{page_url(request, route, page.number + 1, query)}>; rel="next"')
     if links:
         headers["Link"] = ", ".join(links)
     return headers

@@ -1,8 +1,12 @@
 """Request parameters as WordPress sees them.
 
 PHP parses `a=1&a=2` as `a=2` (the last one wins), `a[]=1&a[]=2` and `a[0]=1&a[1]=2` as a list and
-`billing[city]=X` as an object. WordPress then merges the sources: JSON body, form body, query string,
-path, in that order of precedence.
+`billing[city]=X` as an object, with PHP's limits (64 levels of nesting, 1,000 variables). WordPress then
+merges the sources: JSON body, form body, query string, path, in that order of precedence. A JSON body
+is decoded with PHP's json_decode() rules and error codes.
+
+NUL characters are dropped from every parameter name and value: no database column can hold them
+everywhere (PostgreSQL text cannot), so none gets that far.
 """
 
 import json
@@ -11,26 +15,43 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import unquote_plus
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest
+from django.http.multipartparser import MultiPartParserError
 
 from wcompat.error_codes import WcErrorCode
 from wcompat.exceptions import WcAPIException
 
 _SUBKEY = re.compile(r"\[([^\]]*)\]")
+# PHP's max_input_nesting_level and max_input_vars.
+MAX_NESTING = 64
+MAX_VARS = 1000
+# PHP's json_decode() depth, and its error codes and messages (json_last_error(), json_last_error_msg()).
+MAX_JSON_DEPTH = 512
+JSON_ERRORS = {
+    1: "Maximum stack depth exceeded",
+    3: "Control character error, possibly incorrectly encoded",
+    4: "Syntax error",
+    5: "Malformed UTF-8 characters, possibly incorrectly encoded",
+    10: "Single unpaired UTF-16 surrogate in unicode escape",
+}
 
 
 def php_parse_pairs(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
     """Build PHP's $_GET array from decoded (key, value) pairs."""
     result: dict[str, Any] = {}
-    for raw_key, value in pairs:
+    for count, (raw_key, value) in enumerate(pairs):
+        if count >= MAX_VARS:
+            break
+        raw_key, value = raw_key.replace("\x00", ""), value.replace("\x00", "")
         bracket = raw_key.find("[")
         if bracket > 0 and raw_key.endswith("]"):
             base, path = raw_key[:bracket], _SUBKEY.findall(raw_key[bracket:])
         else:
             base, path = raw_key, []
         base = base.lstrip(" ").replace(" ", "_").replace(".", "_")
-        if not base:
+        if not base or len(path) >= MAX_NESTING:
+            # PHP drops a variable nested deeper than max_input_nesting_level.
             continue
         _assign(result, [base, *path], value)
     return {key: _listify(value) for key, value in result.items()}
@@ -48,17 +69,15 @@ def php_parse_qs(query_string: str) -> dict[str, Any]:
 
 
 def _assign(target: dict[str, Any], path: list[str], value: str) -> None:
-    key, rest = path[0], path[1:]
-    if key == "":
-        key = str(sum(1 for k in target if k.isdigit()))
-    if not rest:
-        target[key] = value
-        return
-    child = target.get(key)
-    if not isinstance(child, dict):
-        child = {}
-        target[key] = child
-    _assign(child, rest, value)
+    for key in path[:-1]:
+        key = key or str(sum(1 for existing in target if existing.isdigit()))
+        child = target.get(key)
+        if not isinstance(child, dict):
+            child = {}
+            target[key] = child
+        target = child
+    key = path[-1] or str(sum(1 for existing in target if existing.isdigit()))
+    target[key] = value
 
 
 def _listify(value: Any) -> Any:
@@ -76,21 +95,88 @@ def _is_json(content_type: str) -> bool:
     return media == "application/json" or media.endswith("+json")
 
 
+def json_error(code: int) -> WcAPIException:
+    return WcAPIException(
+        WcErrorCode.INVALID_JSON,
+        "Invalid JSON body passed.",
+        400,
+        json_error_code=code,
+        json_error_message=JSON_ERRORS[code],
+    )
+
+
+def _refuse_constant(name: str) -> Any:
+    # NaN and Infinity are JavaScript, not JSON: PHP refuses them.
+    raise ValueError(name)
+
+
+def decode_json(body: bytes) -> Any:
+    """PHP json_decode($body, true) as WordPress calls it, or rest_invalid_json with PHP's error code.
+
+    An empty body (or "0", which PHP's empty() also calls empty) is no JSON at all.
+    """
+    if body in (b"", b"0"):
+        return None
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise json_error(5) from None
+    if text.startswith("\ufeff"):
+        raise json_error(4)  # PHP does not skip a byte-order mark
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise json_error(1) from None
+    except ValueError as error:
+        message = getattr(error, "msg", "")
+        raise json_error(3 if message.startswith("Invalid control character") else 4) from None
+    return _checked(data)
+
+
+def _checked(data: Any) -> Any:
+    """The decoded value within PHP's depth, without unpaired surrogates, NUL characters dropped."""
+    clean = _clean_string
+    root: list[Any] = [data]
+    stack: list[tuple[Any, Any, int]] = [(root, 0, 0)]
+    while stack:
+        parent, key, depth = stack.pop()
+        value = parent[key]
+        if isinstance(value, str):
+            parent[key] = clean(value)
+        elif isinstance(value, list | dict):
+            if depth + 1 > MAX_JSON_DEPTH:
+                raise json_error(1)
+            if isinstance(value, dict):
+                if any(not _valid_text(name) or "\x00" in name for name in value):
+                    if any(not _valid_text(name) for name in value):
+                        raise json_error(10)
+                    value = {name.replace("\x00", ""): item for name, item in value.items()}
+                    parent[key] = value
+                stack.extend((value, name, depth + 1) for name in value)
+            else:
+                stack.extend((value, index, depth + 1) for index in range(len(value)))
+    return root[0]
+
+
+def _valid_text(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _clean_string(text: str) -> str:
+    if not _valid_text(text):
+        raise json_error(10)
+    return text.replace("\x00", "") if "\x00" in text else text
+
+
 def parse_json_body(request: HttpRequest) -> dict[str, Any]:
     """The JSON body's keys, or {} when the body is empty, not JSON or not an object."""
-    if not _is_json(request.META.get("CONTENT_TYPE", "")) or not request.body.strip():
+    if not _is_json(request.META.get("CONTENT_TYPE", "")):
         return {}
-    try:
-        data = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        # PHP's JSON_ERROR_SYNTAX, as json_last_error() reports it.
-        raise WcAPIException(
-            WcErrorCode.INVALID_JSON,
-            "Invalid JSON body passed.",
-            400,
-            json_error_code=4,
-            json_error_message="Syntax error",
-        ) from None
+    data = decode_json(request.body)
     return data if isinstance(data, dict) else {}
 
 
@@ -99,12 +185,18 @@ def _parse_form_body(request: HttpRequest) -> dict[str, Any]:
     if request.method == "GET" or _is_json(content_type):
         return {}
     if content_type == "multipart/form-data":
-        return php_parse_pairs((key, value) for key, values in request.POST.lists() for value in values)
-    if content_type in ("", "application/x-www-form-urlencoded"):
         try:
-            return php_parse_qs(request.body.decode("utf-8", "replace"))
-        except Exception:  # the body stream was already read elsewhere
+            fields = [(key, value) for key, values in request.POST.lists() for value in values]
+        except MultiPartParserError:
+            # PHP ignores a multipart body it cannot parse (no boundary, broken parts): no form fields.
             return {}
+        except TooManyFieldsSent:
+            raise WcAPIException(
+                WcErrorCode.REQUEST_TOO_LARGE, "The request has more fields than the server accepts.", 413
+            ) from None
+        return php_parse_pairs(fields)
+    if content_type in ("", "application/x-www-form-urlencoded"):
+        return php_parse_qs(request.body.decode("utf-8", "replace"))
     return {}
 
 
@@ -118,6 +210,14 @@ def _parsed_once(request, attribute: str, parse) -> dict[str, Any]:
     return parsed
 
 
+def read_body(request: HttpRequest) -> bytes:
+    """The body, read once, within DATA_UPLOAD_MAX_MEMORY_SIZE (413 beyond it)."""
+    try:
+        return request.body
+    except RequestDataTooBig:
+        raise WcAPIException(WcErrorCode.REQUEST_TOO_LARGE, "The request body is too large.", 413) from None
+
+
 def query_params(request) -> dict[str, Any]:
     """The query string as PHP's $_GET; shared by every reader of the request, so not to be changed."""
     return _parsed_once(request, "_wp_query_params", lambda r: php_parse_qs(r.META.get("QUERY_STRING", "")))
@@ -125,15 +225,14 @@ def query_params(request) -> dict[str, Any]:
 
 def form_params(request) -> dict[str, Any]:
     """A form-encoded body as PHP's $_POST ({} for JSON and GET); shared, so not to be changed."""
+    django_request = getattr(request, "_request", request)
+    read_body(django_request)
     return _parsed_once(request, "_wp_form_params", _parse_form_body)
 
 
 def request_params(request: HttpRequest, path_params: dict[str, Any] | None = None) -> dict[str, Any]:
     """All parameters merged with WordPress's precedence; a JSON null counts as absent."""
-    try:
-        request.body  # noqa: B018  (read once, within DATA_UPLOAD_MAX_MEMORY_SIZE)
-    except RequestDataTooBig:
-        raise WcAPIException(WcErrorCode.REQUEST_TOO_LARGE, "The request body is too large.", 413) from None
+    read_body(request)
     merged: dict[str, Any] = dict(path_params or {})
     merged.update(query_params(request))
     merged.update(form_params(request))

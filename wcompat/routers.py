@@ -32,7 +32,8 @@ def wp_path(regex: str, view, name: str | None = None) -> URLPattern:
     return URLPattern(CaseInsensitivePattern(rf"^{regex}/?$", name=name, is_endpoint=True), view, name=name)
 
 
-ROUTES: dict[str, list[tuple[str, type, dict[str, str]]]] = {}
+# namespace -> [(WordPress route, viewset, actions, the view's init arguments)], in registration order.
+ROUTES: dict[str, list[tuple[str, type, dict[str, str], dict[str, Any]]]] = {}
 # Methods in the order WordPress lists them.
 METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -45,11 +46,12 @@ class WcRoutes:
         self.patterns: list[URLPattern] = []
         ROUTES.setdefault(namespace, [])
 
-    def register(self, pattern: str, viewset: type, actions: dict[str, str], name: str) -> None:
+    def register(self, pattern: str, viewset: type, actions: dict[str, str], name: str, **initkwargs: Any) -> None:
         """Serve `pattern` (a WordPress route regex below the namespace) with the viewset's actions."""
         wp_route = f"/{self.namespace}/{pattern}"
-        ROUTES[self.namespace].append((wp_route, viewset, actions))
-        view = viewset.as_view(actions, wp_route=wp_route)
+        initkwargs = {"wp_route": wp_route, **initkwargs}
+        ROUTES[self.namespace].append((wp_route, viewset, actions, initkwargs))
+        view = viewset.as_view(actions, **initkwargs)
         self.patterns.append(wp_path(f"{re.escape(self.namespace)}/{pattern}", view, name=name))
 
     @property
@@ -61,11 +63,8 @@ def _methods(actions: dict[str, str]) -> list[str]:
     return [method for method in METHOD_ORDER if method.lower() in actions]
 
 
-def describe_route(
-    request: Request, viewset: type, wp_route: str, actions: dict[str, str], *, with_schema: bool
-) -> dict[str, Any]:
+def describe_route(request: Request, view, wp_route: str, actions: dict[str, str], *, with_schema: bool) -> dict:
     """A route as WordPress's index and OPTIONS show it: methods, endpoints with args, schema, links."""
-    view = viewset()
     namespace = wp_route.strip("/").split("/", 2)
     endpoints = []
     by_action: dict[str, list[str]] = {}
@@ -107,6 +106,6 @@ def describe_namespace(request: Request, namespace: str) -> dict[str, Any]:
             "_links": {"self": [{"href": rest_url(request, f"/{namespace}")}]},
         }
     }
-    for wp_route, viewset, actions in ROUTES.get(namespace, []):
-        routes[wp_route] = describe_route(request, viewset, wp_route, actions, with_schema=False)
+    for wp_route, viewset, actions, initkwargs in ROUTES.get(namespace, []):
+        routes[wp_route] = describe_route(request, viewset(**initkwargs), wp_route, actions, with_schema=False)
     return {"namespace": namespace, "routes": routes, "_links": {"up": [{"href": rest_url(request, "/")}]}}

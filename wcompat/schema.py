@@ -2,8 +2,10 @@
 
 drf-spectacular asks each view for its operation; WcAutoSchema answers from the view's declarations:
 `args_for(action)` (query parameters or the JSON body), `item_schema` (the WordPress schema of the
-resource) and `response_schemas` (other bodies, such as downloads). The three ways WooCommerce
-authenticates are the security schemes.
+resource in the view's API version) and `response_schema(action)` (other bodies, such as downloads).
+Every name carries the namespace (components WcV3Customer, operations wc_v3_customers_list, tags
+"wc/v3 customers"), so the versions sit side by side. The three ways WooCommerce authenticates are the
+security schemes.
 """
 
 import re
@@ -84,10 +86,18 @@ def to_openapi(schema: dict[str, Any], *, response: bool) -> dict[str, Any]:
     """
     result: dict[str, Any] = {}
     wp_type = schema.get("type")
+    if isinstance(wp_type, list):
+        # A WordPress type list: OpenAPI 3.0 has one type, or none for "any", and `nullable`.
+        types = [name for name in wp_type if name != "null"]
+        if "null" in wp_type:
+            result["nullable"] = True
+        wp_type = types[0] if len(types) == 1 else None
     if wp_type == "date-time":
         result.update(type="string", pattern=WC_DATE_PATTERN, nullable=True)
     elif wp_type == "bool":
         result["type"] = "boolean"
+    elif wp_type == "mixed":
+        result["nullable"] = True
     elif wp_type:
         result["type"] = wp_type
     for key in ("description", "enum", "minimum", "maximum", "default"):
@@ -122,17 +132,21 @@ class WcAutoSchema(AutoSchema):
         self.registry.register_on_missing(component)
         return component.ref
 
+    @property
+    def version(self):
+        return self.view.version
+
     def _item_ref(self) -> dict[str, str]:
         schema = self.view.openapi_item_schema()
         schema["properties"]["_links"] = LINKS_SCHEMA
-        return self._component(self.view.schema_name, schema)
+        return self._component(f"{self.version.label}{self.view.schema_name}", schema)
 
     def get_operation_id(self) -> str:
         suffix = f"_{self.method.lower()}" if self.action == "update" or self.action == "batch" else ""
-        return f"{self.view.schema_name.lower()}s_{self.action}{suffix}"
+        return f"{self.version.slug}_{self.version.rest_base}_{self.action}{suffix}"
 
     def get_tags(self) -> list[str]:
-        return [f"{self.view.schema_name.lower()}s"]
+        return [f"{self.version.namespace} {self.version.rest_base}"]
 
     def get_description(self) -> str:
         return self.view.action_descriptions.get(self.action, "")
@@ -189,7 +203,7 @@ class WcAutoSchema(AutoSchema):
                 "properties": {
                     "create": {"type": "array", "items": create},
                     "update": {"type": "array", "items": update},
-                    "delete": {"type": "array", "items": {"type": "integer"}},
+                    "delete": {"type": "array", "items": self._batch_delete_item()},
                 },
             }
         else:
@@ -206,11 +220,21 @@ class WcAutoSchema(AutoSchema):
             "required": bool(schema.get("required")),
         }
 
+    def _batch_delete_item(self) -> dict[str, Any]:
+        """A delete is an id, or an object of the delete's arguments ({"id": 5, "reassign": 3})."""
+        args = {name: arg for name, arg in self.view.args_for("destroy").items() if name != "force"}
+        as_object = {
+            "type": "object",
+            "properties": {name: to_openapi(arg, response=False) for name, arg in args.items()},
+        }
+        return {"oneOf": [{"type": "integer"}, as_object]}
+
     def _success(self) -> tuple[int, dict[str, Any], dict[str, Any]]:
-        extra = self.view.response_schemas.get(self.action)
+        extra = self.view.response_schema(self.action)
         if extra:
             name, schema = extra
-            return 200, {"type": "array", "items": self._component(name, to_openapi(schema, response=True))}, {}
+            component = self._component(f"{self.version.label}{name}", to_openapi(schema, response=True))
+            return 200, {"type": "array", "items": component}, {}
         item = self._item_ref()
         if self.action == "list":
             return 200, {"type": "array", "items": item}, PAGINATION_HEADERS

@@ -7,8 +7,8 @@ WordPress checks in this order, and so do we (a client sees the first failure):
   8. the handler.
 
 A resource declares its routes' arguments (`args_for`), its capabilities, and a few hooks
-(`get_item`, `get_page`, `create_item`, `update_item`, `destroy_item`, `render_item`); single requests
-and batch items run through the same hooks.
+(`get_item`, `get_page`, `create_item`, `update_item`, `destroy_item`, `render_items`); single requests
+and batch items run through the same hooks, with the validated arguments, never the raw request.
 """
 
 from typing import Any
@@ -25,17 +25,18 @@ from wcompat.exceptions import WcAPIException, no_route
 from wcompat.global_params import apply_global_params
 from wcompat.links import rest_url
 from wcompat.pagination import Page, pagination_headers
-from wcompat.params import request_params
+from wcompat.params import query_params, request_params
 from wcompat.permissions import denied, has_capability
 from wcompat.renderers import AlwaysJSONNegotiation
 from wcompat.routers import METHOD_ORDER, describe_route
 from wcompat.schema import WcAutoSchema, to_openapi
+from wcompat.versions import ResourceVersion
 
 
 class WcViewSet(GenericViewSet):
-    """Base viewset for a WooCommerce resource collection (`route`, e.g. "/wc/v1/customers")."""
+    """Base viewset for a WooCommerce resource collection in one API version (`version`)."""
 
-    route: str = ""
+    version: ResourceVersion | None = None
     capabilities: dict[str, str] = {}
     # Set per URL pattern by wcompat.routers: the WordPress route pattern this view serves.
     wp_route: str = ""
@@ -45,12 +46,13 @@ class WcViewSet(GenericViewSet):
     filter_backends = []
 
     schema = WcAutoSchema()
-    # The resource's WordPress item schema, its OpenAPI component name, one line per action for the
-    # docs, and response bodies that are not the item ({action: (component name, WordPress schema)}).
-    item_schema: dict[str, Any] = {}
+    # The resource's name in the OpenAPI document, one line per action for the docs, and the WordPress
+    # schemas of response bodies that are not the item ({action: (component name, WordPress schema)}).
     schema_name: str = ""
     action_descriptions: dict[str, str] = {}
-    response_schemas: dict[str, tuple[str, dict[str, Any]]] = {}
+    # A create request that names an id is refused with this (code, message).
+    exists_error: tuple[str, str] = (WcErrorCode.INVALID_PARAM, "Cannot create existing resource.")
+    trash_not_supported_message = "Resources do not support trashing."
 
     params: dict[str, Any]
     validated: dict[str, Any]
@@ -75,33 +77,48 @@ class WcViewSet(GenericViewSet):
         """The item with this id, or raise the resource's 404."""
         raise NotImplementedError
 
-    def check_item_permission(self, action: str, item: Any, data: dict[str, Any]) -> None:
+    def check_item_permission(self, action: str, item: Any, args: dict[str, Any]) -> None:
         """Resource rules beyond the capability; raise wcompat.permissions.denied(...)."""
 
     def get_page(self, args: dict[str, Any]) -> Page:
         raise NotImplementedError
 
-    def create_item(self, data: dict[str, Any]) -> Any:
+    def create_item(self, args: dict[str, Any]) -> Any:
         raise NotImplementedError
 
-    def update_item(self, item: Any, data: dict[str, Any]) -> Any:
+    def update_item(self, item: Any, args: dict[str, Any]) -> Any:
         raise NotImplementedError
 
-    def destroy_item(self, item: Any, data: dict[str, Any]) -> None:
-        raise NotImplementedError
-
-    def render_item(self, item: Any) -> dict[str, Any]:
+    def destroy_item(self, item: Any, args: dict[str, Any]) -> None:
         raise NotImplementedError
 
     def render_items(self, items: list[Any]) -> list[dict[str, Any]]:
-        return [self.render_item(item) for item in items]
+        raise NotImplementedError
+
+    def render_item(self, item: Any) -> dict[str, Any]:
+        return self.render_items([item])[0]
+
+    def item_id(self, item: Any) -> int:
+        return item.pk
+
+    @property
+    def item_schema(self) -> dict[str, Any]:
+        return self.version.item_schema
 
     def wp_schema_for(self, action: str) -> dict[str, Any]:
         """The schema OPTIONS shows for the route of this action."""
-        return self.response_schemas[action][1] if action in self.response_schemas else self.item_schema
+        return self.item_schema
+
+    def response_schema(self, action: str) -> tuple[str, dict[str, Any]] | None:
+        """(component name, WordPress schema) of an action whose answer is a list of something else."""
+        return None
 
     def openapi_item_schema(self) -> dict[str, Any]:
         return to_openapi(self.item_schema, response=True)
+
+    @property
+    def route(self) -> str:
+        return self.version.route
 
     # Life cycle -----------------------------------------------------------------------------------
 
@@ -128,7 +145,15 @@ class WcViewSet(GenericViewSet):
             self.item = self.get_item(self.validated.get(self.item_param, 0))
         self.check_permissions(request)
         if self.item is not None:
-            self.check_item_permission(self.action, self.item, self.params)
+            self.check_item_permission(self.action, self.item, self.validated)
+
+    def link_query(self) -> dict[str, Any]:
+        """The query string as WordPress rebuilds paging links from it: declared arguments sanitized."""
+        query = dict(query_params(self.request))
+        for name in self.args_for(self.action):
+            if name in query and name in self.validated:
+                query[name] = self.validated[name]
+        return query
 
     def finalize_response(self, request: Request, response: Response, *args, **kwargs) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -156,7 +181,7 @@ class WcViewSet(GenericViewSet):
                 continue
             if item is not None:
                 try:
-                    self.check_item_permission(action, item, getattr(self, "params", {}))
+                    self.check_item_permission(action, item, getattr(self, "validated", {}))
                 except WcAPIException:
                     continue
             allowed.append(method)
@@ -167,18 +192,25 @@ class WcViewSet(GenericViewSet):
     def list(self, request: Request, *args, **kwargs) -> Response:
         page = self.get_page(self.validated)
         data = self.render_items(page.items)
-        return Response(data, headers=pagination_headers(request, self.route, page))
+        return Response(data, headers=pagination_headers(request, self.route, page, self.link_query()))
+
+    def refuse_existing_id(self) -> None:
+        """A create that names an id (body or query) is refused, as WooCommerce refuses it."""
+        if self.params.get("id"):
+            code, message = self.exists_error
+            raise WcAPIException(code, message, 400)
 
     def create(self, request: Request, *args, **kwargs) -> Response:
-        item = self.create_item(self.params)
-        location = rest_url(request, f"{self.route}/{item.pk}")
+        self.refuse_existing_id()
+        item = self.create_item(self.validated)
+        location = rest_url(request, f"{self.route}/{self.item_id(item)}")
         return Response(self.render_item(item), status=status.HTTP_201_CREATED, headers={"Location": location})
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         return Response(self.render_item(self.item))
 
     def update(self, request: Request, *args, **kwargs) -> Response:
-        return Response(self.render_item(self.update_item(self.item, self.params)))
+        return Response(self.render_item(self.update_item(self.item, self.validated)))
 
     def destroy(self, request: Request, *args, **kwargs) -> Response:
         if not self.validated.get("force"):
@@ -187,14 +219,12 @@ class WcViewSet(GenericViewSet):
         self.destroy_item(self.item, self.validated)
         return Response(data)
 
-    trash_not_supported_message = "Resources do not support trashing."
-
     def options(self, request: Request, *args, **kwargs) -> Response:
-        return Response(describe_route(request, type(self), self.wp_route, self.action_map, with_schema=True))
+        return Response(describe_route(request, self, self.wp_route, self.action_map, with_schema=True))
 
     # Used by batch and by tests of permission rules.
-    def require(self, action: str, item: Any = None, data: dict[str, Any] | None = None) -> None:
+    def require(self, action: str, item: Any = None, args: dict[str, Any] | None = None) -> None:
         if not has_capability(self.request.user, self, action):
             raise denied(self.request, action)
         if item is not None:
-            self.check_item_permission(action, item, data or {})
+            self.check_item_permission(action, item, args or {})

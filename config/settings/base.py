@@ -130,7 +130,8 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Project templates first: config/templates overrides drf-spectacular's Redoc page (no web fonts).
+        "DIRS": [BASE_DIR / "config" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -167,9 +168,9 @@ REST_FRAMEWORK = {
 # https://drf-spectacular.readthedocs.io/en/latest/settings.html
 SPECTACULAR_SETTINGS = {
     "TITLE": "wcompat",
-    "DESCRIPTION": "The WooCommerce REST API (wc/v1) for customers.",
+    "DESCRIPTION": "The WooCommerce REST API for customers, in wc/v1, wc/v2 and wc/v3.",
     "VERSION": "1.0.0",
-    "SCHEMA_PATH_PREFIX": r"/wp-json/wc/v1",
+    "SCHEMA_PATH_PREFIX": r"/wp-json/wc/v[0-9]+",
     # Swagger UI and Redoc come from drf-spectacular-sidecar's static files: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -73,6 +73,9 @@ def test_batch_item_errors_are_reported_in_place(api, customer):
                 {"email": "ok@woo.local"},
                 {"email": "b@woo.local", "billing": {"email": "nope"}},
                 {"email": "c@woo.local", "first_name": 5},
+                {"email": "d@woo.local", "first_name": ["cannot", "be", "a", "name"]},
+                None,
+                ["x"],
             ],
             "update": [{"id": 999999, "first_name": "x"}, {"first_name": "no id"}, {"id": "abc"}],
             "delete": [999999, 0],
@@ -87,17 +90,24 @@ def test_batch_item_errors_are_reported_in_place(api, customer):
         "registration-error-invalid-email",
         None,
         "customer_invalid_billing_email",
+        None,
         "rest_invalid_param",
+        "registration-error-invalid-email",
+        "registration-error-invalid-email",
     ]
-    assert [item["id"] for item in create if "error" in item] == [0, 0, 0, 0]
+    assert [item["id"] for item in create if "error" in item] == [0, 0, 0, 0, 0, 0]
+    # A number where a string is expected is stored as its string, as WooCommerce stores it.
+    assert create[4]["first_name"] == "5"
+    assert create[5]["error"]["message"] == "Invalid parameter(s): first_name"
+    assert create[6]["error"]["message"] == "Please provide a valid email address."
     assert body["update"][0] == {
         "id": 999999,
         "error": {"code": "wc_user_invalid_id", "message": "Invalid user ID.", "data": {"status": 404}},
     }
     assert body["update"][1]["id"] is None
-    assert body["update"][2]["error"]["code"] == "rest_invalid_param"
+    assert body["update"][2] == {"id": "abc", "error": body["update"][0]["error"]}
     assert body["delete"] == [{"id": 999999, "error": body["update"][0]["error"]}]  # id 0 is skipped
-    assert sorted(Customer.objects.values_list("email", flat=True)) == ["ok@woo.local", "test@woo.local"]
+    assert sorted(Customer.objects.values_list("email", flat=True)) == ["c@woo.local", "ok@woo.local", "test@woo.local"]
 
 
 def test_batch_respects_role_rules(api):

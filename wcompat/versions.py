@@ -1,0 +1,35 @@
+"""One API version of a resource, declared once: what its routes serve and how its items look.
+
+    V3 = ResourceVersion(namespace="wc/v3", rest_base="customers", item_schema=…, fields=("id", …))
+
+A resource subclasses it with whatever else differs between its versions (address keys, a downloads
+shape); views, serializers and the OpenAPI document read the declaration, never the namespace string.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ResourceVersion:
+    namespace: str
+    rest_base: str
+    # The WordPress item schema: validation, OPTIONS and the OpenAPI document.
+    item_schema: dict[str, Any]
+    # The keys of a rendered item, in the order WooCommerce builds them (_links comes after).
+    fields: tuple[str, ...]
+
+    @property
+    def route(self) -> str:
+        """The collection route, e.g. /wc/v3/customers."""
+        return f"/{self.namespace}/{self.rest_base}"
+
+    @property
+    def label(self) -> str:
+        """The namespace as a name part: wc/v3 -> WcV3."""
+        return "".join(part.capitalize() for part in self.namespace.split("/"))
+
+    @property
+    def slug(self) -> str:
+        """The namespace as an identifier part: wc/v3 -> wc_v3."""
+        return self.namespace.replace("/", "_").replace("-", "_")
