@@ -2,7 +2,11 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from customers.models import Address, Customer, Download, Order
+import json
+
+from django import forms
+
+from customers.models import Address, Customer, CustomerMeta, Download, Order
 from customers.selectors import annotate_order_stats
 
 
@@ -10,6 +14,32 @@ class AddressInline(admin.StackedInline):
     model = Address
     extra = 0
     max_num = 2
+
+
+class CustomerMetaForm(forms.ModelForm):
+    """A meta value is any JSON: "A-17" (with its quotes), 42, {"a": 1}."""
+
+    class Meta:
+        model = CustomerMeta
+        fields = ("key", "value")
+        widgets = {"value": forms.TextInput(attrs={"size": 60})}
+
+    def clean_value(self) -> str:
+        value = self.cleaned_data["value"]
+        try:
+            json.loads(value)
+        except ValueError:
+            raise forms.ValidationError(
+                'Enter JSON: a quoted string ("text"), a number, true, false, a list or an object.'
+            ) from None
+        return value
+
+
+class CustomerMetaInline(admin.TabularInline):
+    model = CustomerMeta
+    form = CustomerMetaForm
+    extra = 0
+    verbose_name_plural = "meta data (JSON values; keys starting with _ are never shown by the API)"
 
 
 class OrderInline(admin.TabularInline):
@@ -45,7 +75,7 @@ class CustomerAdmin(admin.ModelAdmin):
     search_fields = ("email", "username", "first_name", "last_name")
     ordering = ("-id",)
     readonly_fields = ("password", "date_created", "date_modified")
-    inlines = [AddressInline, OrderInline, DownloadInline]
+    inlines = [AddressInline, CustomerMetaInline, OrderInline, DownloadInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Customer]:
         return annotate_order_stats(super().get_queryset(request))

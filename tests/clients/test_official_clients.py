@@ -1,7 +1,8 @@
-"""The official WooCommerce clients, unchanged, against a live server: every v1 customer operation.
+"""The official WooCommerce clients, unchanged, against a live server: every customer operation.
 
 Python: the `woocommerce` package (OAuth 1.0a over HTTP, Basic or query-string keys over HTTPS).
 JavaScript: `@woocommerce/woocommerce-rest-api`, driven by tests/clients/js/customers.mjs.
+Each runs with its default settings (wc/v3, what a new user gets) and with `version="wc/v1"`.
 """
 
 import hashlib
@@ -30,7 +31,9 @@ ADDRESS = {
 }
 
 # The HTTPS server's certificate is self-signed.
-pytestmark = pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")]
+DEFAULT = "wc/v3"  # what both clients speak when no version is given
+META = [{"key": "crm_id", "value": "A-17"}, {"key": "_hidden", "value": "x"}]
 
 
 def shaped(response) -> dict:
@@ -55,6 +58,7 @@ def run_python_client(wcapi: API, tag: str, downloads_customer: int) -> dict:
                 "username": f"jane.{tag}",
                 "billing": {**ADDRESS, "email": f"jane.{tag}@example.com", "phone": "(555) 555-5555"},
                 "shipping": ADDRESS,
+                "meta_data": META,
             },
         )
     )
@@ -65,7 +69,10 @@ def run_python_client(wcapi: API, tag: str, downloads_customer: int) -> dict:
         wcapi.get("customers", params={"search": f"jane.{tag}", "include": str(customer_id), "per_page": 2})
     )
     results["update"] = shaped(
-        wcapi.put(f"customers/{customer_id}", {"first_name": "Janet", "billing": {"city": "Oakland"}})
+        wcapi.put(
+            f"customers/{customer_id}",
+            {"first_name": "Janet", "billing": {"city": "Oakland"}, "meta_data": [{"key": "crm_id", "value": "B-2"}]},
+        )
     )
     results["batch"] = shaped(
         wcapi.post(
@@ -84,20 +91,30 @@ def run_python_client(wcapi: API, tag: str, downloads_customer: int) -> dict:
     return results
 
 
-def assert_woocommerce_results(results: dict, tag: str, base_url: str) -> None:
+def assert_woocommerce_results(results: dict, tag: str, base_url: str, version: str = DEFAULT) -> None:
     """What every client must see, WooCommerce-shaped, for the operations of run_*_client."""
     create = results["create"]
     customer_id = create["data"]["id"]
     assert create["status"] == 201
-    assert create["headers"]["location"] == f"{base_url}/wp-json/wc/v1/customers/{customer_id}"
+    assert create["headers"]["location"] == f"{base_url}/wp-json/{version}/customers/{customer_id}"
     assert create["headers"]["content-type"] == "application/json; charset=UTF-8"
     assert create["data"]["username"] == f"jane.{tag}"
     assert create["data"]["billing"] == {**ADDRESS, "email": f"jane.{tag}@example.com", "phone": "(555) 555-5555"}
-    assert create["data"]["shipping"] == ADDRESS
-    assert (create["data"]["orders_count"], create["data"]["total_spent"]) == (0, "0.00")
-    assert create["data"]["last_order"] == {"id": None, "date": None}
     email_hash = hashlib.md5(f"jane.{tag}@example.com".lower().encode(), usedforsecurity=False).hexdigest()
     assert email_hash in create["data"]["avatar_url"]
+    if version == "wc/v1":
+        assert create["data"]["shipping"] == ADDRESS
+        assert (create["data"]["orders_count"], create["data"]["total_spent"]) == (0, "0.00")
+        assert create["data"]["last_order"] == {"id": None, "date": None}
+        assert "meta_data" not in create["data"]
+    else:
+        assert create["data"]["shipping"] == {**ADDRESS, "phone": ""}
+        assert create["data"]["role"] == "customer"
+        assert create["data"]["is_paying_customer"] is False
+        # The key's owner is an administrator: meta_data shows, without the protected key.
+        assert [(item["key"], item["value"]) for item in create["data"]["meta_data"]] == [("crm_id", "A-17")]
+        assert "orders_count" not in create["data"]
+        assert create["data"]["date_created_gmt"] == create["data"]["date_created"]
 
     assert results["retrieve"]["status"] == 200
     assert results["retrieve"]["data"] == create["data"]
@@ -109,6 +126,7 @@ def assert_woocommerce_results(results: dict, tag: str, base_url: str) -> None:
     assert listing["headers"]["x-wp-totalpages"] == str(total)
     assert 'rel="next"' in listing["headers"]["link"]
     assert "page=2" in listing["headers"]["link"]
+    assert f"/wp-json/{version}/customers?" in listing["headers"]["link"]
     assert len(listing["data"]) == 1
 
     search = results["search"]
@@ -119,11 +137,14 @@ def assert_woocommerce_results(results: dict, tag: str, base_url: str) -> None:
     assert results["update"]["status"] == 200
     assert (update["first_name"], update["last_name"]) == ("Janet", "Roe")
     assert update["billing"] == {**create["data"]["billing"], "city": "Oakland"}
+    if version != "wc/v1":
+        assert [(item["key"], item["value"]) for item in update["meta_data"]] == [("crm_id", "B-2")]
 
     batch = results["batch"]
     assert batch["status"] == 200
     assert batch["data"]["create"][0]["first_name"] == "Batch"
-    assert batch["data"]["create"][0]["_links"]["collection"] == [{"href": f"{base_url}/wp-json/wc/v1/customers"}]
+    collection = f"{base_url}/wp-json/{version}/customers"
+    assert batch["data"]["create"][0]["_links"]["collection"] == [{"href": collection}]
     assert batch["data"]["update"][0]["last_name"] == "Batched"
     assert results["batchDelete"]["data"]["delete"][0]["id"] == batch["data"]["create"][0]["id"]
 
@@ -132,6 +153,7 @@ def assert_woocommerce_results(results: dict, tag: str, base_url: str) -> None:
     assert [item["download_id"] for item in downloads["data"]] == ["abc123"]
     assert downloads["data"][0]["downloads_remaining"] == "unlimited"
     assert downloads["data"][0]["access_expires"] == "never"
+    assert ("access_expires_gmt" in downloads["data"][0]) is (version != "wc/v1")
 
     assert results["delete"]["status"] == 200
     assert results["delete"]["data"]["id"] == customer_id
@@ -140,20 +162,18 @@ def assert_woocommerce_results(results: dict, tag: str, base_url: str) -> None:
     assert results["afterDelete"]["data"]["code"] == "wc_user_invalid_id"
 
 
-def python_api(url: str, store, **options) -> API:
-    return API(
-        url=url,
-        consumer_key=store.consumer_key,
-        consumer_secret=store.consumer_secret,
-        version="wc/v1",
-        timeout=20,
-        **options,
-    )
+def python_api(url: str, store, version: str | None = None, **options) -> API:
+    """The Python client as a user makes it: with no `version` unless one is given."""
+    if version:
+        options["version"] = version
+    return API(url=url, consumer_key=store.consumer_key, consumer_secret=store.consumer_secret, timeout=20, **options)
 
 
-def test_python_client_oauth_hmac_sha256_over_http(http_server, store):
-    results = run_python_client(python_api(http_server, store), "py256", store.downloads_customer)
-    assert_woocommerce_results(results, "py256", http_server)
+@pytest.mark.parametrize("version", [None, "wc/v1"], ids=["default", "v1"])
+def test_python_client_oauth_hmac_sha256_over_http(http_server, store, version):
+    tag = f"py256{version is None}"
+    results = run_python_client(python_api(http_server, store, version), tag, store.downloads_customer)
+    assert_woocommerce_results(results, tag, http_server, version or DEFAULT)
 
 
 class _Sha1Params(dict):
@@ -170,12 +190,13 @@ def test_python_client_oauth_hmac_sha1_over_http(http_server, store, monkeypatch
     assert_woocommerce_results(results, "py1", http_server)
 
 
+@pytest.mark.parametrize("version", [None, "wc/v1"], ids=["default", "v1"])
 @pytest.mark.parametrize("query_string_auth", [True, False], ids=["query-string", "basic"])
-def test_python_client_over_https(https_server, store, query_string_auth):
-    wcapi = python_api(https_server, store, query_string_auth=query_string_auth, verify_ssl=False)
-    tag = f"pys{int(query_string_auth)}"
+def test_python_client_over_https(https_server, store, query_string_auth, version):
+    wcapi = python_api(https_server, store, version, query_string_auth=query_string_auth, verify_ssl=False)
+    tag = f"pys{int(query_string_auth)}{version is None}"
     results = run_python_client(wcapi, tag, store.downloads_customer)
-    assert_woocommerce_results(results, tag, https_server)
+    assert_woocommerce_results(results, tag, https_server, version or DEFAULT)
 
 
 def run_js_client(url: str, store, tag: str, **env) -> dict:
@@ -198,17 +219,22 @@ def run_js_client(url: str, store, tag: str, **env) -> dict:
     return json.loads(result.stdout)
 
 
+@pytest.mark.parametrize("version", ["", "wc/v1"], ids=["default", "v1"])
 @pytest.mark.parametrize("signature", ["HMAC-SHA256", "HMAC-SHA1"])
-def test_js_client_oauth_over_http(http_server, store, signature):
-    tag = f"js{signature[-3:]}"
-    assert_woocommerce_results(run_js_client(http_server, store, tag, WC_SIGNATURE=signature), tag, http_server)
+def test_js_client_oauth_over_http(http_server, store, signature, version):
+    tag = f"js{signature[-3:]}{bool(version)}"
+    results = run_js_client(http_server, store, tag, WC_SIGNATURE=signature, WC_VERSION=version)
+    assert_woocommerce_results(results, tag, http_server, version or DEFAULT)
 
 
+@pytest.mark.parametrize("version", ["", "wc/v1"], ids=["default", "v1"])
 @pytest.mark.parametrize("query_string_auth", ["1", ""], ids=["query-string", "basic"])
-def test_js_client_over_https(https_server, store, query_string_auth):
-    tag = f"jss{query_string_auth or 0}"
-    results = run_js_client(https_server, store, tag, WC_QUERY_STRING_AUTH=query_string_auth, WC_INSECURE_TLS="1")
-    assert_woocommerce_results(results, tag, https_server)
+def test_js_client_over_https(https_server, store, query_string_auth, version):
+    tag = f"jss{query_string_auth or 0}{bool(version)}"
+    results = run_js_client(
+        https_server, store, tag, WC_QUERY_STRING_AUTH=query_string_auth, WC_INSECURE_TLS="1", WC_VERSION=version
+    )
+    assert_woocommerce_results(results, tag, https_server, version or DEFAULT)
 
 
 def signed_url(url: str, store, path: str = "/wp-json/wc/v1/customers?per_page=1") -> str:
@@ -217,7 +243,7 @@ def signed_url(url: str, store, path: str = "/wp-json/wc/v1/customers?per_page=1
         url=f"{url}{path}",
         consumer_key=store.consumer_key,
         consumer_secret=store.consumer_secret,
-        version="wc/v1",
+        version="wc/v3",
         method="GET",
     ).get_oauth_url()
 

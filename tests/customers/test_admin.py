@@ -41,7 +41,7 @@ def test_customer_change_page_saves_names_and_address(admin_client, customer):
         for name in ("username", "email", "first_name", "last_name", "display_name", "role")
     }
     data.update({"first_name": "Edited", "date_modified_0": "", "date_modified_1": ""})
-    for prefix, inline in (("addresses", customer.addresses.all()), ("orders", []), ("downloads", [])):
+    for prefix, inline in (("addresses", customer.addresses.all()), ("meta", []), ("orders", []), ("downloads", [])):
         rows = list(inline)
         data.update(
             {
