@@ -1,10 +1,9 @@
-from django.contrib import admin
-from django.db.models import QuerySet
-from django.http import HttpRequest
-
 import json
 
 from django import forms
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from customers.models import Address, Customer, CustomerMeta, Download, Order
 from customers.selectors import annotate_order_stats
