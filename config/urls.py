@@ -28,5 +28,11 @@ urlpatterns = [
     re_path(r"^wp-json(?:/[\s\S]*)?$", NoRouteView.as_view()),
 ]
 
+# Under /wp-json/, what fails before a view runs (a Host not in ALLOWED_HOSTS, say) answers JSON too.
+handler400 = "config.views.bad_request"
+handler403 = "config.views.permission_denied"
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"
+
 if settings.WCOMPAT_BENCHMARK_VIEWS:
     urlpatterns.insert(0, path("bench/bare", bare_json))

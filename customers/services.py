@@ -39,10 +39,23 @@ USERNAME_ATTEMPTS = 10
 #
 
 
+# remove_accents() letters that Unicode does not decompose into a letter and an accent.
+_LETTERS = str.maketrans(
+    {"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th",
+     "Þ": "TH", "ł": "l", "Ł": "L", "œ": "oe", "Œ": "OE", "\u0131": "i", "ŉ": "n", "ĸ": "k"}
+)  # fmt: skip
+
+
+def remove_accents(text: str) -> str:
+    """WordPress remove_accents(): accented Latin letters become plain ones; anything else stays."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def sanitize_user(username: str, *, strict: bool = False) -> str:
-    """WordPress sanitize_user()."""
+    """WordPress sanitize_user(): only strict mode drops the characters a login may not have."""
     username = re.sub(r"<[^>]*>", "", username)
-    username = unicodedata.normalize("NFKD", username).encode("ascii", "ignore").decode("ascii")
+    username = remove_accents(username)
     username = re.sub(r"%[a-fA-F0-9]{2}", "", username)
     username = re.sub(r"&.+?;", "", username)
     if strict:

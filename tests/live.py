@@ -1,4 +1,5 @@
-"""Live servers for end-to-end tests: real processes on a SQLite file, over HTTP and HTTPS."""
+"""Live servers for end-to-end tests: real processes on their own database (a SQLite file, or a database of
+the DATABASE_URL server), over HTTP and HTTPS, under the test server or gunicorn."""
 
 import json
 import os
@@ -40,6 +41,14 @@ class Store:
     downloads_customer: int
     tmp: Path
 
+    @property
+    def database_url(self) -> str:
+        return self.env["DATABASE_URL"]
+
+    def sql(self, query: str, params: tuple = ()) -> list[tuple]:
+        """Run SQL on the store's database directly (as another client of it would), committed at once."""
+        return run_sql(self.database_url, query, params)
+
     def serve(self, *, tls: bool = False, **env: str) -> tuple[str, subprocess.Popen]:
         port = free_port()
         args = [sys.executable, str(SERVE), str(port)]
@@ -50,11 +59,11 @@ class Store:
         scheme = "https" if tls else "http"
         return wait_until_serving(f"{scheme}://127.0.0.1:{port}", process), process
 
-    def gunicorn(self, log: Path, **env: str) -> tuple[str, subprocess.Popen]:
+    def gunicorn(self, log: Path, *, prefix: tuple[str, ...] = (), **env: str) -> tuple[str, subprocess.Popen]:
         """The project under gunicorn with gunicorn.conf.py, as in production; stderr goes to `log`."""
         port = free_port()
         process = subprocess.Popen(
-            [str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py", "config.wsgi"],
+            [*prefix, str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py", "config.wsgi"],
             cwd=ROOT,
             env={**self.env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2", **env},
             stdout=subprocess.DEVNULL,
@@ -75,10 +84,36 @@ def wait_until_serving(url: str, process: subprocess.Popen, path: str = "/wp-jso
     raise AssertionError(f"{url} did not answer")
 
 
+def run_sql(database_url: str, query: str, params: tuple = ()) -> list[tuple]:
+    """Run one statement on a database by its URL; `%s` placeholders on both databases."""
+    import dj_database_url
+
+    settings = dj_database_url.parse(database_url)
+    if settings["ENGINE"].endswith("sqlite3"):
+        import sqlite3
+
+        with sqlite3.connect(settings["NAME"], timeout=20) as connection:
+            cursor = connection.execute(query.replace("%s", "?"), params)
+            return cursor.fetchall() if cursor.description else []
+    import psycopg
+
+    with psycopg.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        password=settings["PASSWORD"] or None,
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+        autocommit=True,
+    ) as connection:
+        cursor = connection.execute(query, params)
+        return cursor.fetchall() if cursor.description else []
+
+
 SEED_DOWNLOAD = """
 from customers.models import Customer, Download, Order
+from customers.services import order_save
 customer = Customer.objects.create(username="dl", email="dl@example.com", display_name="dl")
-order = Order.objects.create(customer=customer, status="completed", total="9.99")
+order = order_save(Order(customer=customer, status="completed", total="9.99"))
 Download.objects.create(customer=customer, order=order, product_id=42, download_id="abc123",
                         download_name="Song", file_url="https://files.example/song.mp3")
 print(customer.pk)
@@ -107,12 +142,12 @@ def fresh_database_url(tmp: Path) -> str:
     return url.rsplit("/", 1)[0] + "/" + name
 
 
-def create_store(tmp: Path) -> Store:
+def create_store(tmp: Path, database_url: str | None = None) -> Store:
     """Migrate a fresh database, make an administrator's key, seed a customer with a download."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DATABASE_URL": fresh_database_url(tmp),
+        "DATABASE_URL": database_url or fresh_database_url(tmp),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SECRET_KEY": "live-test-secret-key",
         "DJANGO_LOG_LEVEL": "WARNING",

@@ -7,20 +7,23 @@ GET /wp-json/wc/v1/customers?oauth_consumer_key=ck_…&oauth_signature=…&…  
 
 import base64
 import binascii
+import logging
 import time
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
 from wcompat import conf, oauth
 from wcompat.error_codes import WcErrorCode
-from wcompat.exceptions import WcAPIException
+from wcompat.exceptions import WcAPIException, drop_failed_connections
+from wcompat.keycache import find_key
 from wcompat.models import ApiKey, OAuthNonce
 from wcompat.params import form_params, query_params
 
+logger = logging.getLogger(__name__)
 # last_access is written at most this often per key, so reads do not each cost a write.
 LAST_ACCESS_RESOLUTION = timedelta(seconds=60)
 
@@ -58,8 +61,8 @@ class ConsumerKeyAuthentication(BaseAuthentication):
             key = self._oauth(django_request)
         if key is None:
             return None
-        self._touch(key)
-        # For the request log, which names the key by its last characters only.
+        # For the request log, which names the key by its last characters only, and for last_access, which
+        # is written after the response has gone (wcompat.middleware).
         django_request.wc_api_key = key
         return key.user, key
 
@@ -75,7 +78,7 @@ class ConsumerKeyAuthentication(BaseAuthentication):
             consumer_key, consumer_secret = _basic_credentials(request.META.get("HTTP_AUTHORIZATION", ""))
         if not consumer_key or not consumer_secret:
             return None
-        key = ApiKey.find(consumer_key)
+        key = find_key(consumer_key)
         if key is None:
             # An unknown key is not an error: the request goes on anonymously, as in WooCommerce.
             return None
@@ -94,7 +97,7 @@ class ConsumerKeyAuthentication(BaseAuthentication):
             raise auth_error(f"Missing OAuth {noun} {', '.join(missing)}", WcErrorCode.AUTHENTICATION_MISSING_PARAMETER)
         # A parameter sent as an array (oauth_signature_method[]=…) fails the check it first reaches.
         consumer_key = params["oauth_consumer_key"]
-        key = ApiKey.find(consumer_key) if isinstance(consumer_key, str) else None
+        key = find_key(consumer_key) if isinstance(consumer_key, str) else None
         if key is None:
             raise auth_error("Consumer key is invalid.")
         method = params["oauth_signature_method"]
@@ -127,11 +130,20 @@ class ConsumerKeyAuthentication(BaseAuthentication):
         # Expired nonces can never be replayed (their timestamp is refused), so they are dropped here.
         OAuthNonce.objects.filter(timestamp__lt=current - oauth.TIMESTAMP_WINDOW).delete()
 
-    def _touch(self, key: ApiKey) -> None:
-        moment = timezone.now()
-        if key.last_access is None or moment - key.last_access > LAST_ACCESS_RESOLUTION:
-            ApiKey.objects.filter(pk=key.pk).update(last_access=moment)
-            key.last_access = moment
+
+def touch_last_access(key: ApiKey) -> None:
+    """Record that the key was used, at most once a minute; a bookkeeping write never fails a request."""
+    moment = timezone.now()
+    if key.last_access is not None and moment - key.last_access <= LAST_ACCESS_RESOLUTION:
+        return
+    try:
+        ApiKey.objects.filter(pk=key.pk).update(last_access=moment)
+    except DatabaseError as error:
+        logger.warning("Could not record the last access of API key …%s: %s", key.truncated_key, error)
+        # A connection that failed (a read-only SQLite file, say) is not kept for the next request.
+        drop_failed_connections()
+        return
+    key.last_access = moment
 
 
 def _basic_credentials(header: str) -> tuple[str, str]:

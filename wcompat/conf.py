@@ -1,4 +1,6 @@
-"""App defaults, each overridable by a WCOMPAT_* Django setting."""
+"""App defaults, each overridable by a WCOMPAT_* Django setting or environment variable."""
+
+import os
 
 from django.conf import settings
 
@@ -12,6 +14,11 @@ _DEFAULTS = {
     "BATCH_DEADLINE": 20,
     # The most ids an include or exclude list may hold (WordPress sets no bound; a URL holds about 1,000).
     "MAX_ID_LIST": 10000,
+    # Seconds after which an Idempotency-Key whose request never finished (its worker was killed) may be
+    # claimed again: longer than gunicorn's worker timeout.
+    "IDEMPOTENCY_ABANDONED_SECONDS": 35,
+    # Seconds a server process may keep using an API key it read (revocation reaches every process within it).
+    "KEY_CACHE_SECONDS": 3,
     # Accept Basic auth and consumer_key/consumer_secret query parameters over plain HTTP.
     "ALLOW_INSECURE_KEY_AUTH": False,
     # Public base URL of the site (scheme://host[:port]); empty: the request's scheme and host.
@@ -30,8 +37,17 @@ _DEFAULTS = {
 
 
 def get(name: str):
-    """Return WCOMPAT_<name> from settings, else the app default."""
-    return getattr(settings, f"WCOMPAT_{name}", _DEFAULTS[name])
+    """WCOMPAT_<name>: the Django setting, else the environment variable, else the app default."""
+    setting = f"WCOMPAT_{name}"
+    if hasattr(settings, setting):
+        return getattr(settings, setting)
+    default = _DEFAULTS[name]
+    raw = os.environ.get(setting)
+    if raw is None:
+        return default
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    return type(default)(raw) if isinstance(default, int | float) else raw
 
 
 def is_rest_path(path: str) -> bool:

@@ -21,3 +21,7 @@ class WcErrorCode(StrEnum):
     INTERNAL_ERROR = "rest_internal_error"
     BATCH_NOT_PROCESSED = "rest_batch_item_not_processed"
     DATABASE_UNAVAILABLE = "rest_database_unavailable"
+    INVALID_HOST = "rest_invalid_host"
+    BAD_REQUEST = "rest_bad_request"
+    IDEMPOTENCY_MISMATCH = "rest_idempotency_key_reused"
+    IDEMPOTENCY_IN_PROGRESS = "rest_idempotency_key_in_progress"

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import Http404
 from rest_framework import exceptions as drf_exceptions, status
 from rest_framework.response import Response
@@ -31,10 +32,44 @@ def no_route() -> WcAPIException:
     return WcAPIException(WcErrorCode.NO_ROUTE, "No route was found matching the URL and request method.", 404)
 
 
+# Seconds a client is told to wait when the database cannot be reached.
+RETRY_AFTER = 5
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """The database is down, unreachable, locked or read-only: the request may succeed later."""
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def database_unavailable() -> WcAPIException:
+    return WcAPIException(
+        WcErrorCode.DATABASE_UNAVAILABLE, "The database is unavailable. Please try again shortly.", 503
+    )
+
+
+def drop_failed_connections() -> None:
+    """Close every connection that saw an error, so the next request opens a fresh one.
+
+    Django would keep a failed SQLite connection for CONN_MAX_AGE (it counts as usable), and one opened
+    on a read-only file stays read-only after the file is writable again.
+    """
+    for connection in connections.all(initialized_only=True):
+        if connection.errors_occurred or connection.connection is None:
+            connection.close()
+
+
+def database_error_response(exc: DatabaseError) -> Response:
+    drop_failed_connections()
+    error = database_unavailable()
+    return Response(error.as_dict(), status=error.status_code, headers={"Retry-After": str(RETRY_AFTER)})
+
+
 def wc_exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF exception handler that answers every failure in WooCommerce's error shape."""
     if isinstance(exc, WcAPIException):
         return Response(exc.as_dict(), status=exc.status_code)
+    if is_database_unavailable(exc):
+        return database_error_response(exc)
     if isinstance(exc, drf_exceptions.MethodNotAllowed | Http404):
         # WordPress has no 405: a wrong method is an unknown route.
         error = no_route()

@@ -1,11 +1,15 @@
 """Headers WordPress sends on every REST response, and JSON for whatever fails below the views."""
 
+import contextlib
 import logging
 
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from wcompat import conf
+from wcompat.authentication import touch_last_access
 from wcompat.error_codes import WcErrorCode
+from wcompat.exceptions import RETRY_AFTER, database_unavailable, drop_failed_connections, is_database_unavailable
 from wcompat.links import rest_url
 from wcompat.params import query_params
 
@@ -32,6 +36,10 @@ class WpRestMiddleware:
         if isinstance(override, str) and override:
             request.method = override.upper()
         response = self.get_response(request)
+        key = getattr(request, "wc_api_key", None)
+        if key is not None:
+            # Bookkeeping after the answer has been sent (the server closes the response then).
+            response._resource_closers.append(lambda: touch_last_access(key))
         self._add_headers(request, response)
         if request.wp_real_method == "HEAD":
             response.content = b""
@@ -40,6 +48,13 @@ class WpRestMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not conf.is_rest_path(request.path):
             return None
+        if is_database_unavailable(exception):
+            logger.warning("Database unavailable on %s %s: %s", request.method, request.path, exception)
+            drop_failed_connections()
+            error = database_unavailable()
+            response = JsonResponse(error.as_dict(), status=error.status_code)
+            response["Retry-After"] = str(RETRY_AFTER)
+            return response
         logger.exception("Unhandled error on %s %s", request.method, request.path)
         return JsonResponse(
             {"code": WcErrorCode.INTERNAL_ERROR, "message": "Internal server error.", "data": {"status": 500}},
@@ -47,7 +62,9 @@ class WpRestMiddleware:
         )
 
     def _add_headers(self, request: HttpRequest, response: HttpResponse) -> None:
-        response.headers.setdefault("Link", f'<{rest_url(request, "/")}>; rel="https://api.w.org/"')
+        # With a Host the site does not serve, the answer is already its JSON 400 (config.views.bad_request).
+        with contextlib.suppress(DisallowedHost):
+            response.headers.setdefault("Link", f'<{rest_url(request, "/")}>; rel="https://api.w.org/"')
         response.headers["X-Robots-Tag"] = "noindex"
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Access-Control-Expose-Headers"] = "X-WP-Total, X-WP-TotalPages, Link"

@@ -20,11 +20,14 @@ from wcompat.links import rest_url
 
 
 class CaseInsensitivePattern(RegexPattern):
-    """WordPress matches routes case-insensitively (`/WC/V1/CUSTOMERS` works); reverse() still works."""
+    r"""WordPress matches routes case-insensitively (`/WC/V1/CUSTOMERS` works); reverse() still works.
+
+    PHP's `[\d]` is ASCII digits only: `/customers/` followed by an Arabic-Indic or a full-width six is no route.
+    """
 
     @cached_property
     def regex(self) -> re.Pattern:
-        return re.compile(str(self._regex), re.IGNORECASE)
+        return re.compile(str(self._regex), re.IGNORECASE | re.ASCII)
 
 
 def wp_path(regex: str, view, name: str | None = None) -> URLPattern:

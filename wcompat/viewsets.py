@@ -18,12 +18,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
+from wcompat import idempotency
 from wcompat.args import validate_args
 from wcompat.authentication import check_key_scope
 from wcompat.error_codes import WcErrorCode
 from wcompat.exceptions import WcAPIException, no_route
 from wcompat.global_params import apply_global_params
 from wcompat.links import rest_url
+from wcompat.models import ApiKey
 from wcompat.pagination import Page, pagination_headers
 from wcompat.params import query_params, request_params
 from wcompat.permissions import denied, has_capability
@@ -58,6 +60,8 @@ class WcViewSet(GenericViewSet):
     validated: dict[str, Any]
     item: Any = None
     routed = False
+    replayed = False
+    idempotency_claim: idempotency.Claim | None = None
 
     # Resource hooks -------------------------------------------------------------------------------
 
@@ -132,6 +136,7 @@ class WcViewSet(GenericViewSet):
         request.accepted_renderer, request.accepted_media_type = self.perform_content_negotiation(request)
         self.perform_authentication(request)
         check_key_scope(request, request.method)
+        self.idempotency_claim = idempotency.begin(request, request.auth if isinstance(request.auth, ApiKey) else None)
         if request.method == "OPTIONS":
             self.routed = True
             return
@@ -155,14 +160,30 @@ class WcViewSet(GenericViewSet):
                 query[name] = self.validated[name]
         return query
 
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, idempotency.IdempotentReplay):
+            self.replayed = True
+            return exc.response
+        try:
+            return super().handle_exception(exc)
+        except BaseException:
+            if self.idempotency_claim is not None:
+                idempotency.abandon(self.idempotency_claim)
+            raise
+
     def finalize_response(self, request: Request, response: Response, *args, **kwargs) -> Response:
+        if self.replayed:
+            return response
         response = super().finalize_response(request, response, *args, **kwargs)
         allowed = self.allowed_methods_for_user(request) if self.routed else []
         if allowed:
             response["Allow"] = ", ".join(allowed)
         elif "Allow" in response:
             del response["Allow"]
-        return apply_global_params(request, response)
+        response = apply_global_params(request, response)
+        if self.idempotency_claim is not None:
+            idempotency.finish(self.idempotency_claim, response)
+        return response
 
     def allowed_methods_for_user(self, request: Request) -> list[str]:
         """The route's methods whose permission check passes for this user (WordPress's Allow header)."""

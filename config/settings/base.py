@@ -77,6 +77,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# PASSWORDS
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/auth/passwords/#using-argon2-with-django
+# Argon2id at OWASP's cost (config/hashers.py); hashes made with the others still verify, and are upgraded.
+PASSWORD_HASHERS = [
+    "config.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 # APPS
 # ------------------------------------------------------------------------------
 INSTALLED_APPS = [

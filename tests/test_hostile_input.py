@@ -1,0 +1,356 @@
+"""Hostile and unusual requests: each answers WordPress-shaped JSON with the right status, never a 500 or
+an HTML page, and a refused request changes nothing in the database. (What gunicorn itself refuses is
+in tests/test_gunicorn.py; faults of the database in tests/test_faults.py.)"""
+
+import time
+from urllib.parse import urlencode
+
+import pytest
+from django.db import OperationalError
+from django.test import Client
+from rest_framework.test import APIClient
+
+from customers import services
+from customers.models import Address, Customer, CustomerMeta
+from tests.factories import CustomerFactory
+from wcompat import oauth
+from wcompat.models import ApiKey, IdempotencyRecord
+
+pytestmark = pytest.mark.django_db
+
+URL = "/wp-json/wc/v3/customers"
+JSON = "application/json; charset=UTF-8"
+
+
+def snapshot() -> tuple:
+    """Everything a refused request must leave as it was."""
+    return (
+        sorted(Customer.objects.values_list("id", "email", "username", "first_name", "date_modified")),
+        sorted(Address.objects.values_list("customer_id", "type", "city", "phone")),
+        sorted(CustomerMeta.objects.values_list("customer_id", "key", "value")),
+    )
+
+
+def assert_json(response, status_code: int, code: str | None = None) -> dict:
+    assert response.status_code == status_code, response.content[:300]
+    assert response["Content-Type"] == JSON
+    body = response.json()
+    if code:
+        assert body["code"] == code
+        assert body["data"]["status"] == status_code
+    return body
+
+
+#
+# Bodies
+#
+
+MULTIPART = "multipart/form-data; boundary=BOUNDARY"
+
+
+def multipart(fields: dict[str, str]) -> bytes:
+    parts = [
+        f'--BOUNDARY\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        for name, value in fields.items()
+    ]
+    return ("".join(parts) + "--BOUNDARY--\r\n").encode()
+
+
+def test_multipart_body_anonymous_is_401(anon, customer):
+    before = snapshot()
+    response = anon.post(URL, multipart({"email": "x@woo.local"}), content_type=MULTIPART)
+    assert_json(response, 401, "woocommerce_rest_cannot_create")
+    assert snapshot() == before
+
+
+def test_multipart_body_signed_with_oauth_creates(admin_key):
+    fields = {"email": "multi@woo.local", "first_name": "Multi"}
+    signed = {
+        "oauth_consumer_key": admin_key.plain_key,
+        "oauth_timestamp": str(int(time.time())),
+        "oauth_nonce": "multipart-nonce",
+        "oauth_signature_method": "HMAC-SHA256",
+    }
+    # PHP fills $_POST from a multipart body too, so WooCommerce signs its fields like a form's.
+    base = oauth.signature_base_string("POST", f"http://testserver{URL}", {**fields, **signed})
+    signed["oauth_signature"] = oauth.sign(base, admin_key.consumer_secret, "HMAC-SHA256")
+    response = APIClient(HTTP_HOST="testserver").post(
+        f"{URL}?{urlencode(signed)}", multipart(fields), content_type=MULTIPART
+    )
+    body = assert_json(response, 201)
+    assert (body["email"], body["first_name"]) == ("multi@woo.local", "Multi")
+
+
+@pytest.mark.parametrize("content_type", ["multipart/form-data", "multipart/form-data; boundary="])
+def test_multipart_without_a_boundary_is_read_as_no_fields(api, content_type):
+    response = api.post(URL, b"--x\r\nnonsense", content_type=content_type)
+    body = assert_json(response, 400, "rest_missing_callback_param")
+    assert body["data"]["params"] == ["email"]
+    assert not Customer.objects.exists()
+
+
+def test_multipart_with_more_fields_than_allowed_is_413(api):
+    fields = {f"field{index}": "x" for index in range(1100)}
+    response = api.post(URL, multipart(fields), content_type=MULTIPART)
+    assert_json(response, 413, "rest_request_too_large")
+    assert not Customer.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"email": "s@woo.local", "first_name": "a\\ud800b"}',
+        '{"email": "s@woo.local", "billing": {"city": "\\udc00"}}',
+    ],
+)
+def test_lone_surrogate_in_a_json_field_is_refused(api, customer, body):
+    before = snapshot()
+    for method, path in (("post", URL), ("put", f"{URL}/{customer.pk}")):
+        response = getattr(api, method)(path, body, content_type="application/json")
+        error = assert_json(response, 400, "rest_invalid_json")
+        assert error["data"]["json_error_code"] == 10
+    assert snapshot() == before
+
+
+def test_lone_surrogate_in_a_search_is_refused(api, customer):
+    response = api.generic("GET", URL, '{"search": "\\ud83d"}', content_type="application/json")
+    assert assert_json(response, 400, "rest_invalid_json")["data"]["json_error_code"] == 10
+    # In a query string it is percent-encoded bytes that are not UTF-8: decoded as U+FFFD, matching nothing.
+    assert_json(api.get(f"{URL}?search=%ED%A0%80"), 200)
+
+
+def test_nul_bytes_are_dropped_everywhere(api, customer):
+    response = api.post(
+        f"{URL}/batch",
+        {
+            "create": [
+                {"email": "nul@woo.local", "first_name": "A\x00B", "meta_data": [{"key": "k\x00", "value": "v\x00"}]}
+            ],
+            "update": [{"id": customer.pk, "last_name": "C\x00D", "billing": {"city": "E\x00F"}}],
+        },
+        format="json",
+    )
+    body = assert_json(response, 200)
+    assert "error" not in body["create"][0]
+    assert "error" not in body["update"][0]
+    assert Customer.objects.get(email="nul@woo.local").first_name == "AB"
+    customer.refresh_from_db()
+    assert customer.last_name == "CD"
+    assert Address.objects.get(customer=customer, type="billing").city == "EF"
+    assert list(CustomerMeta.objects.values_list("key", "value")) == [("k", '"v"')]
+    response = api.get(f"{URL}?search=a%00b&per_page=1%00")
+    assert_json(response, 200)
+
+
+#
+# Query strings
+#
+
+
+@pytest.mark.parametrize("name", ["a" + "[b]" * 1300, "a" + "[]" * 1900])
+def test_query_strings_nested_deeper_than_php_allows_are_dropped(api, customer, name):
+    response = api.get(f"{URL}?{name}=1&per_page=1")
+    assert_json(response, 200)
+    assert len(response.json()) == 1
+
+
+def test_more_query_variables_than_php_reads_are_ignored(api, customer):
+    query = "&".join(f"v{index}=1" for index in range(5000))
+    assert_json(api.get(f"{URL}?{query}"), 200)
+    assert_json(api.get(f"{URL}?_method=GET&{query}"), 200)
+
+
+def test_a_very_long_search_matches_nothing(api, customer):
+    response = api.get(URL, {"search": "a" * 100_000})
+    assert assert_json(response, 200) == []
+    assert response["X-WP-Total"] == "0"
+
+
+def test_include_ordered_by_position_is_fast_and_bounded(api):
+    customers = CustomerFactory.create_batch(5)
+    include = list(range(1, 10_001))
+    started = time.monotonic()
+    response = api.generic(
+        "GET", URL, f'{{"include": {include}, "orderby": "include", "order": "desc"}}', content_type="application/json"
+    )
+    assert time.monotonic() - started < 5
+    body = assert_json(response, 200)
+    assert [item["id"] for item in body] == sorted((c.pk for c in customers), reverse=True)
+    response = api.generic("GET", URL, f'{{"include": {list(range(1, 20_002))}}}', content_type="application/json")
+    error = assert_json(response, 400, "rest_invalid_param")
+    assert error["data"]["params"] == {"include": "include must contain at most 10000 items."}
+
+
+#
+# Routing and headers
+#
+
+
+@pytest.mark.parametrize("digit", ["\u0666", "\uff16", "\u0e56"])
+def test_non_ascii_digits_are_no_route(api, customer, digit):
+    response = api.get(f"{URL}/{digit}")
+    assert_json(response, 404, "rest_no_route")
+
+
+@pytest.mark.parametrize("host", ["evil.example", "", "bad host"])
+def test_a_host_the_site_does_not_serve_is_json(host, settings):
+    settings.DEBUG = False
+    response = Client().get(URL, HTTP_HOST=host)
+    assert_json(response, 400, "rest_invalid_host")
+    response = Client().get("/admin/login/", HTTP_HOST=host)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+
+
+#
+# Usernames
+#
+
+
+@pytest.mark.parametrize("username", ["jöhn☃", "bad name!", "<b>x</b>☃"])
+def test_a_username_wordpress_would_rewrite_is_refused(api, username):
+    response = api.post(URL, {"email": "john@woo.local", "username": username}, format="json")
+    body = assert_json(response, 400, "registration-error-invalid-username")
+    assert body["message"] == "Please provide a valid account username."
+    assert not Customer.objects.exists()
+
+
+def test_accented_usernames_lose_their_accents_as_in_wordpress(api):
+    response = api.post(URL, {"email": "jo@woo.local", "username": "Jöhn Strauß"}, format="json")
+    assert assert_json(response, 201)["username"] == "John Strauss"
+
+
+def test_a_generated_username_taken_meanwhile_is_generated_again(api, monkeypatch):
+    CustomerFactory(username="racer")
+    # Another request takes "racer" between our check and our insert: the insert fails, and we retry.
+    checks = iter([False])
+    real = Customer.objects.with_username
+
+    def racing_check(username):
+        queryset = real(username)
+        return queryset.none() if next(checks, True) is False else queryset
+
+    monkeypatch.setattr(Customer.objects, "with_username", racing_check)
+    response = api.post(URL, {"email": "racer@woo.local"}, format="json")
+    body = assert_json(response, 201)
+    assert body["username"].startswith("racer-")
+
+
+#
+# Batches
+#
+
+
+def test_an_unexpected_error_in_one_batch_item_is_reported_in_place(api, monkeypatch):
+    real = services.customer_create
+
+    def flaky(**fields):
+        if fields["email"] == "boom@woo.local":
+            raise RuntimeError("something broke")
+        return real(**fields)
+
+    monkeypatch.setattr(services, "customer_create", flaky)
+    response = api.post(
+        f"{URL}/batch",
+        {"create": [{"email": "one@woo.local"}, {"email": "boom@woo.local"}, {"email": "three@woo.local"}]},
+        format="json",
+    )
+    body = assert_json(response, 200)
+    assert [item.get("error", {}).get("code") for item in body["create"]] == [None, "rest_internal_error", None]
+    assert body["create"][1] == {
+        "id": 0,
+        "error": {
+            "code": "rest_internal_error",
+            "message": "The item could not be processed.",
+            "data": {"status": 500},
+        },
+    }
+    assert sorted(Customer.objects.values_list("email", flat=True)) == ["one@woo.local", "three@woo.local"]
+
+
+def test_batch_items_after_the_deadline_are_answered_not_processed(api, settings):
+    settings.WCOMPAT_BATCH_DEADLINE = -1
+    response = api.post(f"{URL}/batch", {"create": [{"email": "late@woo.local"}], "delete": [5]}, format="json")
+    body = assert_json(response, 200)
+    assert body["create"][0]["error"]["code"] == "rest_batch_item_not_processed"
+    assert body["create"][0]["error"]["data"] == {"status": 503}
+    assert body["delete"][0]["id"] == 5
+    assert not Customer.objects.exists()
+
+
+#
+# Bookkeeping and the database
+#
+
+
+def test_a_failed_last_access_write_does_not_fail_the_read(api, customer, monkeypatch):
+    def read_only(*args, **kwargs):
+        raise OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(ApiKey.objects, "filter", lambda *a, **k: type("Q", (), {"update": read_only})())
+    assert_json(api.get(URL), 200)
+
+
+def test_database_unavailable_is_503_with_retry_after(api, monkeypatch):
+    from customers import views
+
+    def unavailable(*args, **kwargs):
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(views, "customer_page", unavailable)
+    response = api.get(URL)
+    body = assert_json(response, 503, "rest_database_unavailable")
+    assert body["message"] == "The database is unavailable. Please try again shortly."
+    assert response["Retry-After"] == "5"
+
+
+#
+# Idempotency-Key
+#
+
+
+def test_idempotency_key_replays_the_answer(api):
+    headers = {"HTTP_IDEMPOTENCY_KEY": "create-jane-1"}
+    first = api.post(URL, {"email": "jane@woo.local"}, format="json", **headers)
+    second = api.post(URL, {"email": "jane@woo.local"}, format="json", **headers)
+    assert_json(first, 201)
+    assert second.status_code == 201
+    assert second.content == first.content
+    assert second["Location"] == first["Location"]
+    assert second["Idempotent-Replayed"] == "true"
+    assert Customer.objects.count() == 1
+
+
+def test_idempotency_key_with_another_body_is_409(api):
+    headers = {"HTTP_IDEMPOTENCY_KEY": "k1"}
+    api.post(URL, {"email": "a@woo.local"}, format="json", **headers)
+    response = api.post(URL, {"email": "b@woo.local"}, format="json", **headers)
+    assert_json(response, 409, "rest_idempotency_key_reused")
+    assert list(Customer.objects.values_list("email", flat=True)) == ["a@woo.local"]
+
+
+def test_idempotency_keys_belong_to_their_api_key(api, db):
+    from tests.conftest import client_for
+    from tests.factories import make_api_key
+
+    other = client_for(make_api_key())
+    headers = {"HTTP_IDEMPOTENCY_KEY": "shared"}
+    assert api.post(URL, {"email": "a@woo.local"}, format="json", **headers).status_code == 201
+    assert other.post(URL, {"email": "b@woo.local"}, format="json", **headers).status_code == 201
+    assert Customer.objects.count() == 2
+
+
+def test_refusals_are_replayed_too_and_failures_are_not_kept(api):
+    headers = {"HTTP_IDEMPOTENCY_KEY": "bad-1"}
+    first = api.post(URL, {"email": "not-an-email"}, format="json", **headers)
+    again = api.post(URL, {"email": "not-an-email"}, format="json", **headers)
+    assert (first.status_code, again.status_code) == (400, 400)
+    assert again["Idempotent-Replayed"] == "true"
+    assert IdempotencyRecord.objects.count() == 1
+
+
+def test_without_the_header_nothing_changes(api):
+    api.post(URL, {"email": "a@woo.local"}, format="json")
+    response = api.post(URL, {"email": "a@woo.local"}, format="json")
+    assert_json(response, 400, "registration-error-email-exists")
+    assert not IdempotencyRecord.objects.exists()
