@@ -1,5 +1,6 @@
 """gunicorn settings: `gunicorn -c gunicorn.conf.py config.wsgi`. Each can be overridden from the environment."""
 
+import gc
 import multiprocessing
 import os
 
@@ -32,3 +33,16 @@ accesslog = None
 errorlog = "-"
 logger_class = "config.gunicorn_support.RedactingLogger"
 install()
+
+# Objects loaded once in the master (the app, its routes and schemas) are frozen out of the garbage
+# collector before each fork: workers then neither rescan them on every collection nor copy the pages
+# the collector would write to (the recipe of the gc module's documentation).
+gc.disable()
+
+
+def pre_fork(server, worker):
+    gc.freeze()
+
+
+def post_fork(server, worker):
+    gc.enable()

@@ -127,7 +127,7 @@ DELETE_ARGS: dict[str, Schema] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CustomerApiVersion(ResourceVersion):
     """Everything that differs between wc/v1, wc/v2 and wc/v3 for customers."""
 

@@ -16,7 +16,6 @@ with the ORM instead (annotate_order_stats).
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -28,6 +27,7 @@ from django.db.models.functions import Coalesce
 from customers.choices import PAID_STATUSES
 from customers.models import ADDRESS_FIELDS, Customer, Order
 from wcompat.args import MAX_ID
+from wcompat.dates import Instant
 from wcompat.pagination import Page
 
 MONEY = DecimalField(max_digits=20, decimal_places=2)
@@ -38,7 +38,11 @@ SEARCHABLE_LENGTH = 250
 
 @dataclass(slots=True)
 class CustomerRecord:
-    """A customer as the API renders it: the row, both addresses, order figures and (when asked) meta_data."""
+    """A customer as the API renders it: the row, both addresses, order figures and (when asked) meta_data.
+
+    Its dates are Instants: aware datetimes, or SQLite's UTC text as read (wcompat.dates.as_datetime() makes
+    a datetime of either), which the API writes out without parsing it.
+    """
 
     id: int
     username: str
@@ -48,14 +52,14 @@ class CustomerRecord:
     display_name: str
     role: str
     is_paying_customer: bool
-    date_created: datetime | None
-    date_modified: datetime | None
+    date_created: Instant
+    date_modified: Instant
     billing: dict[str, str]
     shipping: dict[str, str]
     orders_count: int = 0
     total_spent: Decimal = Decimal("0")
     last_order_id: int | None = None
-    last_order_date: datetime | None = None
+    last_order_date: Instant = None
     # [(meta id, key, value)], filled in by attach_meta() when the rendering shows meta_data.
     meta: list[tuple[int, str, Any]] | None = field(default=None)
 
@@ -78,16 +82,11 @@ class CustomerRecord:
         )
 
 
-def as_datetime(value: Any) -> datetime | None:
-    """A datetime column read with a plain cursor: SQLite gives UTC text, PostgreSQL an aware datetime."""
-    if value is None or isinstance(value, datetime):
-        return value
-    parsed = datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+ZERO = Decimal("0.00")
 
 
 def _money(value: Any) -> Decimal:
-    return Decimal(str(value or 0)).quantize(CENTS)
+    return Decimal(str(value)).quantize(CENTS) if value else ZERO
 
 
 #
@@ -138,6 +137,14 @@ def _like_param(term: str) -> str:
     return f"%{escaped}%"
 
 
+def _column(expression: str, vendor: str) -> str:
+    """A selected column; SQLite's dates as their text (Django's converter for datetime columns would parse
+    each one, and the API only writes them out again)."""
+    if vendor == "sqlite" and expression.endswith(("date_created", "date_modified")):
+        return f"({expression} || '')"
+    return expression
+
+
 @lru_cache(maxsize=256)
 def _record_sql(vendor: str, page_sql: str, total_sql: str | None, order_by: str, order_figures: bool) -> str:
     """The statement that reads the customers `page_sql` selects (ids and a sort key), completed.
@@ -146,7 +153,7 @@ def _record_sql(vendor: str, page_sql: str, total_sql: str | None, order_by: str
     grouped read of the order index; `total_sql`, when given, is evaluated once in the same statement.
     """
     address_columns = [f"{alias}.{name}" for alias in ("b", "s") for name in ADDRESS_FIELDS]
-    columns = [*(f"c.{name}" for name in CUSTOMER_COLUMNS), *address_columns]
+    columns = [_column(f"c.{name}", vendor) for name in CUSTOMER_COLUMNS] + address_columns
     joins = [
         f"LEFT JOIN {_TABLES['customer']} c ON c.id = p.id",
         f"LEFT JOIN {_TABLES['address']} b ON b.customer_id = c.id AND b.type = 'billing'",
@@ -154,7 +161,7 @@ def _record_sql(vendor: str, page_sql: str, total_sql: str | None, order_by: str
     ]
     if order_figures:
         paid = ", ".join(f"'{status}'" for status in PAID_STATUSES)
-        columns += ["st.n", "st.spent", "st.last_id", "lo.date_created"]
+        columns += ["st.n", "st.spent", "st.last_id", _column("lo.date_created", vendor)]
         joins += [
             f"LEFT JOIN (SELECT o.customer_id, COUNT(*) AS n,"
             f" SUM(CASE WHEN o.status IN ({paid}) THEN o.total ELSE 0 END) AS spent, MAX(o.id) AS last_id"
@@ -187,8 +194,8 @@ def _records(rows: Iterable[tuple], order_figures: bool) -> list[CustomerRecord]
             display_name=display,
             role=role,
             is_paying_customer=bool(paying),
-            date_created=as_datetime(created),
-            date_modified=as_datetime(modified),
+            date_created=created,
+            date_modified=modified,
             billing=dict(zip(ADDRESS_FIELDS, billing, strict=True)) if billing[0] is not None else {},
             shipping=dict(zip(ADDRESS_FIELDS, shipping, strict=True)) if shipping[0] is not None else {},
         )
@@ -197,7 +204,7 @@ def _records(rows: Iterable[tuple], order_figures: bool) -> list[CustomerRecord]
             record.orders_count = count or 0
             record.total_spent = _money(spent)
             record.last_order_id = last_id
-            record.last_order_date = as_datetime(last_date)
+            record.last_order_date = last_date
         records.append(record)
     return records
 

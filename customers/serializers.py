@@ -1,6 +1,7 @@
 """How a customer looks on the wire: rendered field by field from its API version's declaration.
 
     CustomerSerializer(records, many=True, context={"render": RenderContext.for_request(request, V3)}).data
+    render_customer(record, RenderContext(version=V3, rest_base="https://shop.example/wp-json", ...))
 
 The same rendering serves the API, webhook payloads and the importer's verification, so it takes a
 RenderContext (site URL, HTTPS, whether meta_data shows) rather than a request.
@@ -9,17 +10,21 @@ RenderContext (site URL, HTTPS, whether meta_data shows) rather than a request.
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from rest_framework import serializers
 
 from customers.meta import is_listed
+from customers.models import ADDRESS_FIELDS
 from customers.schema import CustomerApiVersion
 from customers.selectors import CustomerRecord
 from wcompat.dates import wc_date, wc_local_date
 from wcompat.links import rest_url
 
 
+@lru_cache(maxsize=8192)
 def avatar_url(email: str, *, secure: bool) -> str:
     """WordPress get_avatar_url() with its defaults (96 px, mystery person, rated G)."""
     digest = hashlib.md5(email.strip().lower().encode("utf-8"), usedforsecurity=False).hexdigest()
@@ -52,68 +57,85 @@ class RenderContext:
         return self.show_meta and "meta_data" in self.version.fields
 
 
-OMIT = object()
+Renderer = Callable[[CustomerRecord], Any]
 
 
-def _address(values: dict[str, str], keys: tuple[str, ...]) -> dict[str, str]:
-    return {key: values.get(key) or "" for key in keys}
+def _address(attribute: str, keys: tuple[str, ...]) -> Renderer:
+    """An address in the version's key order ("" for a key never set)."""
+    pick = itemgetter(*keys)
+    empty = dict.fromkeys(keys, "")
 
-
-def _meta_data(record: CustomerRecord, context: RenderContext) -> Any:
-    if not context.show_meta:
-        return OMIT
-    return [{"id": meta_id, "key": key, "value": value} for meta_id, key, value in record.meta or () if is_listed(key)]
-
-
-def _date(local: Callable, attribute: str) -> Callable[[CustomerRecord, RenderContext], str | None]:
-    """v1 shows its dates in UTC; v2 and v3 in the site's time, with a UTC *_gmt twin."""
-
-    def render(record: CustomerRecord, context: RenderContext) -> str | None:
-        value = getattr(record, attribute)
-        return local(value) if context.version.local_dates else wc_date(value)
+    def render(record: CustomerRecord) -> dict[str, str]:
+        values = getattr(record, attribute)
+        if len(values) == len(ADDRESS_FIELDS):  # a stored address has every key
+            return dict(zip(keys, pick(values)))  # noqa: B905 (same length by construction)
+        return {**empty, **{key: values[key] or "" for key in keys if key in values}}
 
     return render
 
 
-FIELD_RENDERERS: dict[str, Callable[[CustomerRecord, RenderContext], Any]] = {
-    "id": lambda record, context: record.id,
-    "date_created": _date(wc_local_date, "date_created"),
-    "date_created_gmt": lambda record, context: wc_date(record.date_created),
-    "date_modified": _date(wc_local_date, "date_modified"),
-    "date_modified_gmt": lambda record, context: wc_date(record.date_modified),
-    "email": lambda record, context: record.email,
-    "first_name": lambda record, context: record.first_name,
-    "last_name": lambda record, context: record.last_name,
-    "role": lambda record, context: record.role,
-    "username": lambda record, context: record.username,
-    "last_order": lambda record, context: {"id": record.last_order_id, "date": wc_date(record.last_order_date)},
-    "orders_count": lambda record, context: record.orders_count,
-    "total_spent": lambda record, context: f"{record.total_spent:.2f}",
-    "avatar_url": lambda record, context: avatar_url(record.email, secure=context.secure),
-    "billing": lambda record, context: _address(record.billing, context.version.billing_keys),
-    "shipping": lambda record, context: _address(record.shipping, context.version.shipping_keys),
-    "is_paying_customer": lambda record, context: record.is_paying_customer,
-    "meta_data": _meta_data,
-}
+def _meta_data(record: CustomerRecord) -> list[dict[str, Any]]:
+    return [{"id": meta_id, "key": key, "value": value} for meta_id, key, value in record.meta or () if is_listed(key)]
+
+
+def field_renderers(context: RenderContext) -> dict[str, Renderer]:
+    """How each field a customer may have is rendered, in this context."""
+    version = context.version
+    # v1 shows its dates in UTC; v2 and v3 in the site's time, with a UTC *_gmt twin.
+    local = wc_local_date if version.local_dates else wc_date
+    secure = context.secure
+    return {
+        "id": attrgetter("id"),
+        "date_created": lambda record: local(record.date_created),
+        "date_created_gmt": lambda record: wc_date(record.date_created),
+        "date_modified": lambda record: local(record.date_modified),
+        "date_modified_gmt": lambda record: wc_date(record.date_modified),
+        "email": attrgetter("email"),
+        "first_name": attrgetter("first_name"),
+        "last_name": attrgetter("last_name"),
+        "role": attrgetter("role"),
+        "username": attrgetter("username"),
+        "last_order": lambda record: {"id": record.last_order_id, "date": wc_date(record.last_order_date)},
+        "orders_count": attrgetter("orders_count"),
+        "total_spent": lambda record: f"{record.total_spent:.2f}",
+        "avatar_url": lambda record: avatar_url(record.email, secure=secure),
+        "billing": _address("billing", version.billing_keys),
+        "shipping": _address("shipping", version.shipping_keys),
+        "is_paying_customer": attrgetter("is_paying_customer"),
+        "meta_data": _meta_data,
+    }
+
+
+@lru_cache(maxsize=64)
+def customer_renderer(context: RenderContext) -> Callable[[CustomerRecord], dict[str, Any]]:
+    """render(record) for the context's version: its fields in its order (meta_data only when shown), then
+    `_links`. Built once per context, as every item of a page is rendered the same way."""
+    renderers = field_renderers(context)
+    fields = tuple(
+        (name, renderers[name]) for name in context.version.fields if name != "meta_data" or context.show_meta
+    )
+    collection = f"{context.rest_base}{context.version.route}"
+    links = {"collection": [{"href": collection}]}
+
+    def render(record: CustomerRecord) -> dict[str, Any]:
+        data = {name: value(record) for name, value in fields}
+        data["_links"] = {"self": [{"href": f"{collection}/{record.id}"}], **links}
+        return data
+
+    return render
 
 
 def render_customer(record: CustomerRecord, context: RenderContext) -> dict[str, Any]:
     """The customer as its version shows it, then `_links`."""
-    data = {}
-    for name in context.version.fields:
-        value = FIELD_RENDERERS[name](record, context)
-        if value is not OMIT:
-            data[name] = value
-    route = context.version.route
-    data["_links"] = {
-        "self": [{"href": f"{context.rest_base}{route}/{record.id}"}],
-        "collection": [{"href": f"{context.rest_base}{route}"}],
-    }
-    return data
+    return customer_renderer(context)(record)
 
 
 class CustomerSerializer(serializers.Serializer):
     """Renders CustomerRecords; the context carries `render`, a RenderContext."""
 
+    @cached_property
+    def render(self) -> Callable[[CustomerRecord], dict[str, Any]]:
+        return customer_renderer(self.context["render"])
+
     def to_representation(self, record: CustomerRecord) -> dict[str, Any]:
-        return render_customer(record, self.context["render"])
+        return self.render(record)

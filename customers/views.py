@@ -144,7 +144,8 @@ class CustomerViewSet(BatchMixin, WcViewSet):
         context = RenderContext.for_request(self.request, self.version)
         if context.needs_meta:
             attach_meta([item for item in items if item.meta is None])
-        return CustomerSerializer(items, many=True, context={"render": context}).data
+        serializer = CustomerSerializer(context={"render": context})
+        return [serializer.to_representation(item) for item in items]
 
     def downloads(self, request: Request, *args, **kwargs) -> Response:
         rows = downloads_for(self.item.id)

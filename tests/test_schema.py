@@ -75,6 +75,7 @@ def test_docs_are_served_without_a_cdn(client, path):
     assert "googleapis" not in html
 
 
+@pytest.mark.slow
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(tmp_path):
     """Generated requests against a live server; every answer must match the documented schema."""
     store = create_store(tmp_path)

@@ -37,7 +37,9 @@ def site_base_url(request) -> str:
     configured = conf.get("SITE_URL")
     if configured:
         return configured.rstrip("/")
-    # Every link of a response starts with it: worked out once per request.
+    # Every link of a response starts with it: worked out once per request (on Django's request, which
+    # DRF's wraps).
+    request = getattr(request, "_request", request)
     cached = getattr(request, "_wc_site_base_url", None)
     if cached is None:
         cached = f"{request.scheme}://{request.get_host()}"

@@ -91,7 +91,7 @@ class BatchMixin:
         stores them (a number where a string is expected becomes its string), and only values that cannot
         be represented are refused."""
         data = data if isinstance(data, dict) else {}
-        return validate_args(self.args_for(action), data, check_required=False, lenient=True)
+        return validate_args(self.route_args(action), data, check_required=False, lenient=True)
 
     def _batch_create(self, data: Any) -> dict[str, Any]:
         self.require("create")

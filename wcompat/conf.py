@@ -3,6 +3,8 @@
 import os
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 _DEFAULTS = {
     "PER_PAGE": 10,
@@ -36,8 +38,23 @@ _DEFAULTS = {
 }
 
 
+_cache: dict[str, object] = {}
+
+
 def get(name: str):
-    """WCOMPAT_<name>: the Django setting, else the environment variable, else the app default."""
+    """WCOMPAT_<name>: the Django setting, else the environment variable, else the app default.
+
+    Read once per process (every request asks for several); a changed setting (override_settings in
+    tests) clears the cache.
+    """
+    try:
+        return _cache[name]
+    except KeyError:
+        value = _cache[name] = _read(name)
+        return value
+
+
+def _read(name: str):
     setting = f"WCOMPAT_{name}"
     if hasattr(settings, setting):
         return getattr(settings, setting)
@@ -54,3 +71,8 @@ def is_rest_path(path: str) -> bool:
     """Whether a request path is the REST API's: the REST prefix (/wp-json) or anything below it."""
     prefix = get("REST_PREFIX")
     return path == prefix or path.startswith(prefix + "/")
+
+
+@receiver(setting_changed)
+def _forget(**_kwargs) -> None:
+    _cache.clear()

@@ -8,18 +8,33 @@ from datetime import UTC, datetime
 
 from django.utils import timezone
 
-WC_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"
+# An instant as it comes from the database: an aware datetime, or SQLite's UTC text ("2026-11-26 23:39:24.5").
+Instant = datetime | str | None
 
 
-def wc_date(value: datetime | None) -> str | None:
+def as_datetime(value: Instant) -> datetime | None:
+    """The instant as an aware datetime."""
+    if value is None:
+        return None
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def wc_date(value: Instant) -> str | None:
     """'2026-11-26T23:39:24' in UTC, or None."""
     if value is None:
         return None
-    return value.astimezone(UTC).strftime(WC_DATE_FORMAT)
+    if isinstance(value, str):
+        # SQLite's UTC text, cut to shape: a page of 100 customers has 300 dates to write.
+        return f"{value[:10]}T{value[11:19]}"
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.isoformat(timespec="seconds")[:19]
 
 
-def wc_local_date(value: datetime | None) -> str | None:
+def wc_local_date(value: Instant) -> str | None:
     """The same instant in the site's time zone, or None."""
-    if value is None:
-        return None
-    return value.astimezone(timezone.get_current_timezone()).strftime(WC_DATE_FORMAT)
+    zone = timezone.get_current_timezone()
+    if value is None or zone is UTC or getattr(zone, "key", None) == "UTC":
+        return wc_date(value)
+    return as_datetime(value).astimezone(zone).isoformat(timespec="seconds")[:19]

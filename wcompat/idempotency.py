@@ -72,7 +72,7 @@ def _fingerprint(request) -> str:
 def begin(request, api_key: ApiKey | None) -> Claim | None:
     """Claim the request's idempotency key, or raise IdempotentReplay / a 409; None without a key."""
     django_request = getattr(request, "_request", request)
-    key = django_request.headers.get(HEADER)
+    key = django_request.META.get("HTTP_IDEMPOTENCY_KEY")
     if not key or api_key is None or django_request.method not in METHODS:
         return None
     if len(key) > MAX_KEY_LENGTH:

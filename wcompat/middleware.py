@@ -32,7 +32,7 @@ class WpRestMiddleware:
             return self.get_response(request)
         # OAuth signatures cover the method actually sent; everything else sees the override.
         request.wp_real_method = request.method
-        override = query_params(request).get("_method") or request.headers.get("X-HTTP-Method-Override")
+        override = query_params(request).get("_method") or request.META.get("HTTP_X_HTTP_METHOD_OVERRIDE")
         if isinstance(override, str) and override:
             request.method = override.upper()
         response = self.get_response(request)
@@ -73,7 +73,7 @@ class WpRestMiddleware:
         )
         user = getattr(request, "user", None)
         authenticated = bool(user is not None and user.is_authenticated)
-        origin = request.headers.get("Origin")
+        origin = request.META.get("HTTP_ORIGIN")
         if origin:
             response.headers["Access-Control-Allow-Origin"] = origin
             response.headers["Access-Control-Allow-Methods"] = "OPTIONS, GET, POST, PUT, PATCH, DELETE"

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 
-@dataclass(frozen=True)
+# Compared and hashed by identity: each version is declared once, and caches are keyed by it.
+@dataclass(frozen=True, eq=False)
 class ResourceVersion:
     namespace: str
     rest_base: str

@@ -13,6 +13,8 @@ and batch items run through the same hooks, with the validated arguments, never 
 
 from typing import Any
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -33,6 +35,14 @@ from wcompat.renderers import AlwaysJSONNegotiation
 from wcompat.routers import METHOD_ORDER, describe_route
 from wcompat.schema import WcAutoSchema, to_openapi
 from wcompat.versions import ResourceVersion
+
+# (view class, version, action) -> route arguments; cleared when settings change (they set defaults).
+_ARGS_CACHE: dict[tuple, dict[str, dict[str, Any]]] = {}
+
+
+@receiver(setting_changed)
+def _forget_args(**_kwargs) -> None:
+    _ARGS_CACHE.clear()
 
 
 class WcViewSet(GenericViewSet):
@@ -62,6 +72,11 @@ class WcViewSet(GenericViewSet):
     routed = False
     replayed = False
     idempotency_claim: idempotency.Claim | None = None
+
+    @property
+    def default_response_headers(self) -> dict[str, str]:
+        # WordPress's Allow header is worked out in finalize_response; DRF's own (every method) is not sent.
+        return {}
 
     # Resource hooks -------------------------------------------------------------------------------
 
@@ -144,7 +159,7 @@ class WcViewSet(GenericViewSet):
             raise no_route()
         self.routed = True
         self.params = request_params(request, kwargs)
-        validated = validate_args(self.args_for(self.action), self.params, sanitizers=self.sanitizers_for(self.action))
+        validated = validate_args(self.route_args(), self.params, sanitizers=self.sanitizers_for(self.action))
         self.validated = self.sanitize(self.action, validated)
         if self.item_param:
             self.item = self.get_item(self.validated.get(self.item_param, 0))
@@ -152,10 +167,18 @@ class WcViewSet(GenericViewSet):
         if self.item is not None:
             self.check_item_permission(self.action, self.item, self.validated)
 
+    def route_args(self, action: str | None = None) -> dict[str, dict[str, Any]]:
+        """args_for(action), worked out once per view class, version and action (settings may change them)."""
+        key = (type(self), self.version, action or self.action)
+        args = _ARGS_CACHE.get(key)
+        if args is None:
+            args = _ARGS_CACHE[key] = self.args_for(key[2])
+        return args
+
     def link_query(self) -> dict[str, Any]:
         """The query string as WordPress rebuilds paging links from it: declared arguments sanitized."""
         query = dict(query_params(self.request))
-        for name in self.args_for(self.action):
+        for name in self.route_args():
             if name in query and name in self.validated:
                 query[name] = self.validated[name]
         return query

@@ -105,16 +105,19 @@ INSTALLED_APPS = [
     "customers",
 ]
 
+# Sessions, logins and messages (config.middleware) are Django's own, passed over by the REST API, which
+# authenticates each request with its API key. CSRF and frame options stay as they are: `check --deploy`
+# looks for them by name.
 MIDDLEWARE = [
     "wcompat.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "wcompat.middleware.WpRestMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "config.middleware.SiteSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.SiteAuthenticationMiddleware",
+    "config.middleware.SiteMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -118,6 +118,7 @@ class Command(BaseCommand):
                     username,
                     rng.choice(roles),
                     password,
+                    False,
                     now - timedelta(minutes=number),
                     now,
                 )
@@ -141,6 +142,7 @@ class Command(BaseCommand):
                         "display_name",
                         "role",
                         "password",
+                        "is_paying_customer",
                         "date_created",
                         "date_modified",
                     ),
@@ -174,5 +176,10 @@ class Command(BaseCommand):
                 insert_rows(Order, ("customer_id", "status", "total", "date_created", "order_key"), batch)
             progress.advance(len(batch))
         with connection.cursor() as cursor:
+            # Customers with a paid or completed order are paying customers (as services.order_save marks them).
+            cursor.execute(
+                "UPDATE customers_customer SET is_paying_customer = TRUE WHERE EXISTS (SELECT 1 FROM customers_order o"
+                " WHERE o.customer_id = customers_customer.id AND o.status IN ('processing', 'completed'))"
+            )
             cursor.execute("ANALYZE")
         self.stdout.write(f"Seeded {customers} customers and {orders} orders in {time.monotonic() - started:.1f}s")
