@@ -8,14 +8,17 @@ no lock is held while the (deliberately slow) hasher runs.
 
 import html
 import json
+import logging
 import re
 import secrets
 import unicodedata
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from customers import meta as meta_rules
@@ -24,7 +27,10 @@ from customers.error_codes import CustomerErrorCode
 from customers.models import ADDRESS_FIELDS, Address, Customer, CustomerMeta, Order
 from customers.selectors import CustomerRecord
 from wcompat.args import is_email, sanitize_text_field
-from wcompat.exceptions import WcAPIException
+from wcompat.batch import item_failed
+from wcompat.exceptions import WcAPIException, is_database_unavailable
+
+logger = logging.getLogger(__name__)
 
 USERNAME_MAX_LENGTH = 60
 EMAIL_MAX_LENGTH = 100
@@ -32,6 +38,8 @@ EMAIL_MAX_LENGTH = 100
 ROLE_ADDRESS_PREFIXES = ("sales", "hello", "mail", "contact", "info")
 # A generated username that another request takes first is generated again, this many times.
 USERNAME_ATTEMPTS = 10
+# Passwords of a batch are hashed this many at a time.
+HASHING_THREADS = 2
 
 
 #
@@ -327,6 +335,214 @@ def _insert_customer(
     record = CustomerRecord.from_model(customer, addresses)
     record.meta = _existing_meta(customer.pk) if meta_items else []
     return record
+
+
+#
+# Create in bulk (batch creates)
+#
+
+
+@dataclass
+class _Pending:
+    """A batch create that passed every check so far: what will be inserted."""
+
+    index: int
+    email: str
+    username: str
+    generated: bool
+    fields: dict[str, Any]
+    meta_items: list[dict[str, Any]]
+    password: str = ""
+    password_hash: str = ""
+
+
+def customers_create_bulk(items: list[dict[str, Any]]) -> list[CustomerRecord | WcAPIException]:
+    """Register many customers as customer_create() would one after the other, in a handful of statements.
+
+    Every item is checked first, in order, with WooCommerce's rules and error precedence, against the
+    database and the items before it that pass (so a duplicate inside the batch fails as it would have
+    sequentially); then the valid ones are inserted with their addresses and meta in a few multi-row
+    INSERTs, in one transaction. If another writer takes an email or a username meanwhile, the bulk insert
+    is abandoned and those items go one by one through customer_create(), each succeeding or failing alone.
+    Returns, in order, each item's record or its error.
+    """
+    results: list[CustomerRecord | WcAPIException | None] = [None] * len(items)
+    emails = _taken(Customer.objects.with_emails, [item.get("email") or "" for item in items])
+    candidates = [item.get("username") or username_base(item.get("email") or "") for item in items]
+    usernames = _taken(Customer.objects.with_usernames, [sanitize_user(name) for name in candidates])
+    pending: list[_Pending] = []
+    for index, item in enumerate(items):
+        try:
+            accepted = _check_for_bulk(index, item, emails, usernames)
+        except WcAPIException as error:
+            results[index] = error
+            continue
+        except Exception:
+            # Whatever went wrong with this item, the others still go in.
+            logger.exception("Batch create item %s failed unexpectedly", index)
+            results[index] = item_failed()
+            continue
+        emails.add(accepted.email.upper())
+        usernames.add(accepted.username.upper())
+        pending.append(accepted)
+    _settle_generated_usernames(pending)
+    _hash_passwords(pending)
+    try:
+        records = _insert_bulk(pending)
+    except DatabaseError as error:
+        if is_database_unavailable(error):
+            raise
+        # Another request took an email or a username after our checks: each item on its own.
+        for accepted in pending:
+            results[accepted.index] = _create_alone(items[accepted.index])
+    else:
+        for accepted, record in zip(pending, records, strict=True):
+            results[accepted.index] = record
+    return results
+
+
+def _taken(lookup, values: list[str]) -> set[str]:
+    """The values (upper-cased) some customer already has, in one query."""
+    wanted = {value.upper() for value in values if value}
+    return set(lookup(wanted)) if wanted else set()
+
+
+def _check_for_bulk(index: int, item: dict[str, Any], emails: set[str], usernames: set[str]) -> _Pending:
+    """customer_create()'s checks, in its order, against the emails and usernames already taken."""
+    email = item.get("email") or ""
+    billing, shipping, meta_data = item.get("billing"), item.get("shipping"), item.get("meta_data")
+    check_email(email)
+    check_billing_email(billing)
+    if not email:
+        raise WcAPIException(CustomerErrorCode.REGISTRATION_INVALID_EMAIL, "Please provide a valid email address.", 400)
+    if email.upper() in emails:
+        raise email_exists_error(email)
+    check_email_length(email)
+    username = item.get("username") or ""
+    generated = not username
+    if generated:
+        username = base = username_base(email)
+        while username.upper() in usernames:
+            username = f"{base}-{_random_suffix()}"
+    else:
+        username = check_username(username)
+        if username.upper() in usernames:
+            raise username_exists_error()
+    fields: dict[str, Any] = {
+        "first_name": _clean_text(item.get("first_name")),
+        "last_name": _clean_text(item.get("last_name")),
+        "billing": billing,
+        "shipping": shipping,
+    }
+    _apply_internal_meta(meta_data, fields)
+    return _Pending(
+        index=index,
+        email=email,
+        username=username,
+        generated=generated,
+        fields=fields,
+        meta_items=_listed_meta_items(meta_data),
+        password=item.get("password") or "",
+    )
+
+
+def _settle_generated_usernames(pending: list[_Pending]) -> None:
+    """A generated name with a random -NNNN was not among those checked: check them, and draw again on a clash."""
+    drawn = {item.username.upper(): item for item in pending if item.generated and item.username != username_base(item.email)}
+    while drawn:
+        clashes = _taken(Customer.objects.with_usernames, list(drawn))
+        taken = {item.username.upper() for item in pending}
+        redraw = [drawn[name] for name in clashes]
+        drawn = {}
+        for item in redraw:
+            base = item.username.rsplit("-", 1)[0]
+            while item.username.upper() in taken:
+                item.username = f"{base}-{_random_suffix()}"
+            taken.add(item.username.upper())
+            drawn[item.username.upper()] = item
+
+
+def _hash_passwords(pending: list[_Pending]) -> None:
+    """The hashes, before any transaction opens: two at a time (the hasher releases the GIL)."""
+    with_password = [item for item in pending if item.password]
+    for item in pending:
+        if not item.password:
+            item.password_hash = hash_password(None)
+    if with_password:
+        with ThreadPoolExecutor(max_workers=HASHING_THREADS) as pool:
+            for item, digest in zip(with_password, pool.map(hash_password, (i.password for i in with_password)), strict=True):
+                item.password_hash = digest
+
+
+@transaction.atomic
+def _insert_bulk(pending: list[_Pending]) -> list[CustomerRecord]:
+    if not pending:
+        return []
+    now = timezone.now()
+    customers = Customer.objects.bulk_create(
+        [
+            Customer(
+                username=item.username,
+                email=item.email,
+                display_name=item.fields.get("display_name") or item.username,
+                role=CustomerRole.CUSTOMER,
+                password=item.password_hash,
+                date_created=now,
+                date_modified=now,
+                first_name=item.fields.get("first_name") or "",
+                last_name=item.fields.get("last_name") or "",
+            )
+            for item in pending
+        ]
+    )
+    addresses = [
+        {kind: _address_values(item.fields.get(kind)) for kind in AddressType.values} for item in pending
+    ]
+    Address.objects.bulk_create(
+        Address(customer_id=customer.pk, type=kind, **values)
+        for customer, by_kind in zip(customers, addresses, strict=True)
+        for kind, values in by_kind.items()
+    )
+    metas = [
+        CustomerMeta(customer_id=customer.pk, key=key, value=_encode(value))
+        for customer, item in zip(customers, pending, strict=True)
+        for key, value in _collapse_meta(item.meta_items)
+    ]
+    if metas:
+        CustomerMeta.objects.bulk_create(metas)
+    records = []
+    for customer, by_kind in zip(customers, addresses, strict=True):
+        record = CustomerRecord.from_model(customer, by_kind)
+        record.meta = []
+        records.append(record)
+    if metas:
+        by_customer: dict[int, list] = {}
+        for meta in CustomerMeta.objects.filter(customer_id__in=[c.pk for c in customers]).order_by("id"):
+            by_customer.setdefault(meta.customer_id, []).append((meta.pk, meta.key, json.loads(meta.value)))
+        for record in records:
+            record.meta = by_customer.get(record.id, [])
+    return records
+
+
+def _collapse_meta(items: list[dict[str, Any]]) -> list[tuple[str, Any]]:
+    """A new customer's meta items as _write_meta() would store them: one entry per key, nulls dropped."""
+    values: dict[str, Any] = {}
+    for item in items:
+        values.pop(item["key"], None)
+        values[item["key"]] = item.get("value")
+    return [(key, value) for key, value in values.items() if value is not None]
+
+
+def _create_alone(item: dict[str, Any]) -> CustomerRecord | WcAPIException:
+    try:
+        return customer_create(**{"email": "", **item})
+    except WcAPIException as error:
+        return error
+    except DatabaseError as error:
+        if is_database_unavailable(error):
+            raise
+        logger.exception("Batch create item failed unexpectedly")
+        return item_failed()
 
 
 #

@@ -4,6 +4,7 @@ One viewset serves every API version; the version it is routed with (customers.u
 CustomerApiVersion that says what differs.
 """
 
+import time
 from typing import Any
 
 from rest_framework.request import Request
@@ -19,7 +20,7 @@ from customers.serializers import CustomerSerializer, RenderContext
 from wcompat import conf
 from wcompat.args import MAX_ID, absint, bounded_id_list, sanitize_text_field
 from wcompat.authentication import site_base_url
-from wcompat.batch import BatchMixin
+from wcompat.batch import BatchMixin, not_processed
 from wcompat.exceptions import WcAPIException
 from wcompat.item_schema import batch_schema, endpoint_args
 from wcompat.links import rest_url
@@ -133,6 +134,31 @@ class CustomerViewSet(BatchMixin, WcViewSet):
 
     def create_item(self, args: dict[str, Any]) -> CustomerRecord:
         return services.customer_create(**{"email": "", **self.version.service_input(args)})
+
+    def batch_create(self, entries: list[Any]) -> list[dict[str, Any]]:
+        """The batch's creates in bulk (services.customers_create_bulk); each still fails or succeeds alone."""
+        if time.monotonic() > self.batch_deadline:
+            return [{"id": 0, "error": not_processed().as_dict()} for _ in entries]
+        answers: list[dict[str, Any] | None] = [None] * len(entries)
+        accepted: list[tuple[int, dict[str, Any]]] = []
+        for index, data in enumerate(entries):
+            try:
+                self.require("create")
+                if isinstance(data, dict) and data.get("id"):
+                    code, message = self.exists_error
+                    raise WcAPIException(code, message, 400)
+                args = self.item_args("create", data)
+            except WcAPIException as error:
+                answers[index] = {"id": 0, "error": error.as_dict()}
+                continue
+            accepted.append((index, {"email": "", **self.version.service_input(args)}))
+        outcomes = services.customers_create_bulk([fields for _, fields in accepted])
+        created = [outcome for outcome in outcomes if isinstance(outcome, CustomerRecord)]
+        rendered = iter(self.render_items(created))
+        for (index, _fields), outcome in zip(accepted, outcomes, strict=True):
+            is_error = isinstance(outcome, WcAPIException)
+            answers[index] = {"id": 0, "error": outcome.as_dict()} if is_error else next(rendered)
+        return answers
 
     def update_item(self, item: CustomerRecord, args: dict[str, Any]) -> CustomerRecord:
         return services.customer_update(customer=item, **self.version.service_input(args))

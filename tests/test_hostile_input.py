@@ -241,31 +241,45 @@ def test_a_generated_username_taken_meanwhile_is_generated_again(api, monkeypatc
 #
 
 
-def test_an_unexpected_error_in_one_batch_item_is_reported_in_place(api, monkeypatch):
-    real = services.customer_create
+def test_an_unexpected_error_in_one_batch_item_is_reported_in_place(api, customer, monkeypatch):
+    real_check, real_update = services._check_for_bulk, services.customer_update
 
-    def flaky(**fields):
-        if fields["email"] == "boom@woo.local":
+    def flaky_check(index, item, *args):
+        if item.get("email") == "boom@woo.local":
             raise RuntimeError("something broke")
-        return real(**fields)
+        return real_check(index, item, *args)
 
-    monkeypatch.setattr(services, "customer_create", flaky)
+    def flaky_update(*, customer, **fields):
+        if fields.get("first_name") == "boom":
+            raise RuntimeError("something broke")
+        return real_update(customer=customer, **fields)
+
+    monkeypatch.setattr(services, "_check_for_bulk", flaky_check)
+    monkeypatch.setattr(services, "customer_update", flaky_update)
+    other = CustomerFactory()
     response = api.post(
         f"{URL}/batch",
-        {"create": [{"email": "one@woo.local"}, {"email": "boom@woo.local"}, {"email": "three@woo.local"}]},
+        {
+            "create": [{"email": "one@woo.local"}, {"email": "boom@woo.local"}, {"email": "three@woo.local"}],
+            "update": [{"id": customer.pk, "first_name": "boom"}, {"id": other.pk, "first_name": "fine"}],
+            "delete": [other.pk],
+        },
         format="json",
     )
     body = assert_json(response, 200)
-    assert [item.get("error", {}).get("code") for item in body["create"]] == [None, "rest_internal_error", None]
-    assert body["create"][1] == {
-        "id": 0,
-        "error": {
-            "code": "rest_internal_error",
-            "message": "The item could not be processed.",
-            "data": {"status": 500},
-        },
-    }
-    assert sorted(Customer.objects.values_list("email", flat=True)) == ["one@woo.local", "three@woo.local"]
+    failed = {"code": "rest_internal_error", "message": "The item could not be processed.", "data": {"status": 500}}
+    assert [item.get("error") for item in body["create"]] == [None, failed, None]
+    assert body["create"][1]["id"] == 0
+    assert body["update"][0] == {"id": customer.pk, "error": failed}
+    assert body["update"][1]["first_name"] == "fine"
+    assert body["delete"][0]["id"] == other.pk
+    assert sorted(Customer.objects.values_list("email", flat=True)) == [
+        "one@woo.local",
+        "test@woo.local",
+        "three@woo.local",
+    ]
+    customer.refresh_from_db()
+    assert customer.first_name == "Justin"
 
 
 def test_batch_items_after_the_deadline_are_answered_not_processed(api, settings):

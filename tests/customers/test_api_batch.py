@@ -1,10 +1,11 @@
 """POST /customers/batch: creates, then updates, then deletes; failures reported in place."""
 
 import pytest
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import Permission
 from rest_framework import status
 
-from customers.models import Customer
+from customers.models import Address, Customer
 from tests.conftest import client_for
 from tests.factories import CustomerFactory, UserFactory, make_api_key
 
@@ -150,3 +151,98 @@ def test_batch_needs_the_batch_permission(anon, db):
     assert response.status_code == status.HTTP_403_FORBIDDEN
     assert response.json()["code"] == "woocommerce_rest_cannot_batch"
     assert anon.post(URL, {}, format="json").status_code == status.HTTP_401_UNAUTHORIZED
+
+
+@pytest.mark.parametrize("namespace", ["wc/v1", "wc/v2", "wc/v3"])
+def test_batch_creates_as_if_one_after_the_other(api, customer, namespace):
+    response = api.post(
+        f"/wp-json/{namespace}/customers/batch",
+        {
+            "create": [
+                {"email": "dup@woo.local", "username": "first"},
+                {"email": "DUP@woo.local", "username": "second"},  # the same email, in another case
+                {"email": "other@woo.local", "username": "first"},  # a username the first item took
+                {"email": "taken-name@woo.local", "username": "bad name!", "first_name": "x"},
+                {"email": "free@woo.local", "username": "free"},
+                {"email": "testcustomer@elsewhere.example"},  # generated: testcustomer is taken
+                {"email": "testcustomer@another.example"},  # generated: so are testcustomer and the first suffix
+                {"email": "dup@woo.local"},
+            ]
+        },
+        format="json",
+    )
+    create = response.json()["create"]
+    assert [item.get("error", {}).get("code") for item in create] == [
+        None,
+        "registration-error-email-exists",
+        "registration-error-username-exists",
+        "registration-error-invalid-username",
+        None,
+        None,
+        None,
+        "registration-error-email-exists",
+    ]
+    generated = [create[5]["username"], create[6]["username"]]
+    assert all(name.startswith("testcustomer-") and len(name) == len("testcustomer-0000") for name in generated)
+    assert len(set(generated)) == 2
+    assert sorted(Customer.objects.values_list("username", flat=True)) == sorted(
+        ["testcustomer", "first", "free", *generated]
+    )
+    assert all(Address.objects.filter(customer_id=item["id"]).count() == 2 for item in create if item.get("id"))
+
+
+def test_batch_creates_with_addresses_meta_and_passwords(api):
+    response = api.post(
+        "/wp-json/wc/v3/customers/batch",
+        {
+            "create": [
+                {
+                    "email": f"bulk{n}@woo.local",
+                    "password": f"secret-{n}",
+                    "first_name": f"Bulk {n}",
+                    "billing": {"city": "Lisbon", "phone": "555"},
+                    "shipping": {"phone": "777"},
+                    "meta_data": [
+                        {"key": "n", "value": n},
+                        {"key": "_hidden", "value": 1},
+                        {"key": "n", "value": n + 1},
+                    ],
+                }
+                for n in range(3)
+            ]
+        },
+        format="json",
+    )
+    create = response.json()["create"]
+    assert [item["first_name"] for item in create] == ["Bulk 0", "Bulk 1", "Bulk 2"]
+    assert create[1]["billing"]["city"] == "Lisbon"
+    assert create[1]["shipping"]["phone"] == "777"
+    assert [(meta["key"], meta["value"]) for meta in create[1]["meta_data"]] == [("n", 2)]
+    stored = Customer.objects.get(email="bulk1@woo.local")
+    assert check_password("secret-1", stored.password)
+    assert api.get(f"/wp-json/wc/v3/customers/{stored.pk}").json() == create[1]
+
+
+def test_batch_creates_fall_back_one_by_one_when_another_writer_wins(api, monkeypatch):
+    # Another request registers an email after the batch checked it: the bulk insert fails, and each item
+    # then goes through the single-create path, failing or succeeding on its own.
+    real = Customer.objects.with_emails
+
+    def too_early(upper_emails):
+        CustomerFactory(email="late@woo.local", username="late")
+        return real(upper_emails - {"LATE@WOO.LOCAL"})
+
+    monkeypatch.setattr(Customer.objects, "with_emails", too_early)
+    response = api.post(URL, {"create": [{"email": "early@woo.local"}, {"email": "late@woo.local"}]}, format="json")
+    create = response.json()["create"]
+    assert create[0]["email"] == "early@woo.local"
+    assert create[1]["error"]["code"] == "registration-error-email-exists"
+    assert Customer.objects.filter(email="early@woo.local").count() == 1
+
+
+def test_a_batch_of_100_creates_runs_a_fixed_number_of_queries(api, django_assert_max_num_queries):
+    body = {"create": [{"email": f"q{n}@woo.local", "billing": {"city": "Paris"}} for n in range(100)]}
+    with django_assert_max_num_queries(15):
+        response = api.post(URL, body, format="json")
+    assert all("error" not in item for item in response.json()["create"])
+    assert Customer.objects.count() == 100
