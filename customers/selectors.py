@@ -145,34 +145,51 @@ def _column(expression: str, vendor: str) -> str:
     return expression
 
 
-@lru_cache(maxsize=256)
-def _record_sql(vendor: str, page_sql: str, total_sql: str | None, order_by: str, order_figures: bool) -> str:
-    """The statement that reads the customers `page_sql` selects (ids and a sort key), completed.
-
-    Addresses come from two joins on (customer, type); the order figures of the page's customers from one
-    grouped read of the order index; `total_sql`, when given, is evaluated once in the same statement.
-    """
+def _completion(vendor: str, order_figures: bool) -> tuple[list[str], list[str]]:
+    """The columns and joins that complete customers `c`: addresses (two joins on (customer, type)) and the
+    order figures (correlated reads of the covering order index, then the last order by its id)."""
     address_columns = [f"{alias}.{name}" for alias in ("b", "s") for name in ADDRESS_FIELDS]
     columns = [_column(f"c.{name}", vendor) for name in CUSTOMER_COLUMNS] + address_columns
     joins = [
-        f"LEFT JOIN {_TABLES['customer']} c ON c.id = p.id",
         f"LEFT JOIN {_TABLES['address']} b ON b.customer_id = c.id AND b.type = 'billing'",
         f"LEFT JOIN {_TABLES['address']} s ON s.customer_id = c.id AND s.type = 'shipping'",
     ]
     if order_figures:
         paid = ", ".join(f"'{status}'" for status in PAID_STATUSES)
-        columns += ["st.n", "st.spent", "st.last_id", _column("lo.date_created", vendor)]
-        joins += [
-            f"LEFT JOIN (SELECT o.customer_id, COUNT(*) AS n,"
-            f" SUM(CASE WHEN o.status IN ({paid}) THEN o.total ELSE 0 END) AS spent, MAX(o.id) AS last_id"
-            f" FROM {_TABLES['order']} o WHERE o.customer_id IN (SELECT id FROM page) GROUP BY o.customer_id) st"
-            f" ON st.customer_id = c.id",
-            f"LEFT JOIN {_TABLES['order']} lo ON lo.id = st.last_id",
+        orders = f"FROM {_TABLES['order']} o WHERE o.customer_id = c.id"
+        columns += [
+            f"(SELECT COUNT(*) {orders})",
+            f"(SELECT SUM(CASE WHEN o.status IN ({paid}) THEN o.total ELSE 0 END) {orders})",
+            "lo.id",
+            _column("lo.date_created", vendor),
         ]
-    total = f"({total_sql})" if total_sql else "NULL"
+        joins.append(f"LEFT JOIN {_TABLES['order']} lo ON lo.id = (SELECT MAX(o.id) {orders})")
+    return columns, joins
+
+
+@lru_cache(maxsize=256)
+def _by_id_sql(vendor: str, condition: str, order_figures: bool) -> str:
+    """The statement that reads the customers matching `condition` (on `c`), completed."""
+    columns, joins = _completion(vendor, order_figures)
     return (
-        f"WITH page AS ({page_sql}) SELECT {total}, {', '.join(columns)}"
-        f" FROM (SELECT 1 AS one) t LEFT JOIN page p ON 1 = 1 {' '.join(joins)} ORDER BY {order_by}"
+        f"SELECT NULL, {', '.join(columns)} FROM {_TABLES['customer']} c {' '.join(joins)}"
+        f" WHERE {condition} ORDER BY c.id"
+    )
+
+
+@lru_cache(maxsize=256)
+def _page_sql(vendor: str, page_sql: str, total_sql: str, order_by: str, order_figures: bool) -> str:
+    """The statement that reads the page `page_sql` selects (ids and a sort key), completed, with its total.
+
+    The page's ids are chosen first (from the ordering's index, before any join or correlated read, so a
+    deep OFFSET costs no more than the first page), and `total_sql` is evaluated in the same statement:
+    one snapshot for both.
+    """
+    columns, joins = _completion(vendor, order_figures)
+    return (
+        f"WITH page AS ({page_sql}) SELECT ({total_sql}), {', '.join(columns)}"
+        f" FROM (SELECT 1 AS one) t LEFT JOIN page p ON 1 = 1"
+        f" LEFT JOIN {_TABLES['customer']} c ON c.id = p.id {' '.join(joins)} ORDER BY {order_by}"
     )
 
 
@@ -224,9 +241,7 @@ def customer_get(customer_id: int, *, order_figures: bool = True) -> CustomerRec
     """One customer with addresses and (when the version shows them) order figures; one statement."""
     if not 0 < customer_id <= MAX_ID:
         return None
-    vendor = connection.vendor
-    page_sql = f"SELECT id, id AS sort_key FROM {_TABLES['customer']} WHERE id = %s"
-    sql = _record_sql(vendor, page_sql, None, "p.id", order_figures)
+    sql = _by_id_sql(connection.vendor, "c.id = %s", order_figures)
     records = _records(_run(sql, [customer_id]), order_figures)
     return records[0] if records else None
 
@@ -236,8 +251,7 @@ def customer_records(ids: Sequence[int], *, order_figures: bool = True) -> list[
     if not ids:
         return []
     vendor = connection.vendor
-    page_sql = f"SELECT id, id AS sort_key FROM {_TABLES['customer']} WHERE {_ids_condition('id', vendor)}"
-    sql = _record_sql(vendor, page_sql, None, "p.id", order_figures)
+    sql = _by_id_sql(vendor, _ids_condition("c.id", vendor), order_figures)
     by_id = {record.id: record for record in _records(_run(sql, [_ids_param(ids, vendor)]), order_figures)}
     return [by_id[pk] for pk in ids if pk in by_id]
 
@@ -346,7 +360,7 @@ def customer_page(
         total_sql = f"SELECT COUNT(*) FROM {_TABLES['customer']} c WHERE {where}"
         total_params = list(params)
     order_by = f"p.sort_key {direction}, p.id {direction}"
-    sql = _record_sql(vendor, page_sql, total_sql, order_by, order_figures)
+    sql = _page_sql(vendor, page_sql, total_sql, order_by, order_figures)
     # No database holds more rows than a 64-bit offset reaches: such a page is past the end.
     limit, skip = (per_page, start) if start <= MAX_ID - per_page else (0, 0)
     rows = _run(sql, [*params, limit, skip, *total_params])

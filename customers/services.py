@@ -448,7 +448,9 @@ def _check_for_bulk(index: int, item: dict[str, Any], emails: set[str], username
 
 def _settle_generated_usernames(pending: list[_Pending]) -> None:
     """A generated name with a random -NNNN was not among those checked: check them, and draw again on a clash."""
-    drawn = {item.username.upper(): item for item in pending if item.generated and item.username != username_base(item.email)}
+    drawn = {
+        item.username.upper(): item for item in pending if item.generated and item.username != username_base(item.email)
+    }
     while drawn:
         clashes = _taken(Customer.objects.with_usernames, list(drawn))
         taken = {item.username.upper() for item in pending}
@@ -470,7 +472,9 @@ def _hash_passwords(pending: list[_Pending]) -> None:
             item.password_hash = hash_password(None)
     if with_password:
         with ThreadPoolExecutor(max_workers=HASHING_THREADS) as pool:
-            for item, digest in zip(with_password, pool.map(hash_password, (i.password for i in with_password)), strict=True):
+            for item, digest in zip(
+                with_password, pool.map(hash_password, (i.password for i in with_password)), strict=True
+            ):
                 item.password_hash = digest
 
 
@@ -495,9 +499,7 @@ def _insert_bulk(pending: list[_Pending]) -> list[CustomerRecord]:
             for item in pending
         ]
     )
-    addresses = [
-        {kind: _address_values(item.fields.get(kind)) for kind in AddressType.values} for item in pending
-    ]
+    addresses = [{kind: _address_values(item.fields.get(kind)) for kind in AddressType.values} for item in pending]
     Address.objects.bulk_create(
         Address(customer_id=customer.pk, type=kind, **values)
         for customer, by_kind in zip(customers, addresses, strict=True)

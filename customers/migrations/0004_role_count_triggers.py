@@ -13,13 +13,11 @@ SQLITE = [
         ON CONFLICT (role) DO UPDATE SET count = count + 1;
     END""",
     """CREATE TRIGGER customers_rolecount_delete AFTER DELETE ON customers_customer BEGIN
-        INSERT INTO customers_rolecount (role, count) VALUES (OLD.role, -1)
-        ON CONFLICT (role) DO UPDATE SET count = count - 1;
+        UPDATE customers_rolecount SET count = count - 1 WHERE role = OLD.role;
     END""",
     """CREATE TRIGGER customers_rolecount_update AFTER UPDATE OF role ON customers_customer
     WHEN OLD.role <> NEW.role BEGIN
-        INSERT INTO customers_rolecount (role, count) VALUES (OLD.role, -1)
-        ON CONFLICT (role) DO UPDATE SET count = count - 1;
+        UPDATE customers_rolecount SET count = count - 1 WHERE role = OLD.role;
         INSERT INTO customers_rolecount (role, count) VALUES (NEW.role, 1)
         ON CONFLICT (role) DO UPDATE SET count = count + 1;
     END""",
@@ -31,10 +29,15 @@ SQLITE_DROP = [
 ]
 
 POSTGRESQL = [
+    # A decrement never creates a row: emptied counts (a test database flushed table by table) stay empty.
     """CREATE FUNCTION customers_rolecount_add(changed_role text, delta bigint) RETURNS void AS $$
     BEGIN
-        INSERT INTO customers_rolecount (role, count) VALUES (changed_role, delta)
-        ON CONFLICT (role) DO UPDATE SET count = customers_rolecount.count + delta;
+        IF delta < 0 THEN
+            UPDATE customers_rolecount SET count = count + delta WHERE role = changed_role;
+        ELSE
+            INSERT INTO customers_rolecount (role, count) VALUES (changed_role, delta)
+            ON CONFLICT (role) DO UPDATE SET count = customers_rolecount.count + delta;
+        END IF;
     END $$ LANGUAGE plpgsql""",
     """CREATE FUNCTION customers_rolecount_row() RETURNS trigger AS $$
     BEGIN
