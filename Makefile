@@ -19,14 +19,19 @@ $(JS_CLIENT)/node_modules/.installed: $(JS_CLIENT)/package-lock.json
 
 install: $(VENV)/.installed
 
-# Serve the API on http://127.0.0.1:$(PORT) with SQLite, after migrating and printing a fresh API key.
+# Serve the API on http://127.0.0.1:$(PORT) with SQLite, after migrating and printing a fresh API key, with
+# the webhook worker beside it (stopped with the server). Webhooks may be delivered to this machine.
 serve: export DJANGO_DEBUG = 1
 serve: export WCOMPAT_ALLOW_INSECURE_KEY_AUTH = 1
+serve: export WCOMPAT_WEBHOOK_ALLOW_PRIVATE_URLS = 1
 serve: install
 	$(PYTHON) manage.py migrate --no-input
 	@echo "Development API key (Basic auth or query-string keys are accepted over plain HTTP here):"
 	@$(PYTHON) manage.py create_api_key --user dev --permissions read_write --json
-	$(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Webhook worker started (python manage.py run_worker); it stops with the server."
+	@$(PYTHON) manage.py run_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  $(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .

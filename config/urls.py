@@ -11,7 +11,7 @@ from wcompat.routers import ROUTES, wp_path
 from wcompat.views import NamespaceIndexView, NoRouteView, RootIndexView
 
 # The resources register their routes in their namespaces (wc/v1, wc/v2, wc/v3) as their URLs load.
-resources = [path("wp-json/", include("customers.urls"))]
+resources = [path("wp-json/", include("customers.urls")), path("wp-json/", include("webhooks.urls"))]
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -29,6 +29,7 @@ from customers.selectors import CustomerRecord
 from wcompat.args import is_email, sanitize_text_field
 from wcompat.batch import item_failed
 from wcompat.exceptions import WcAPIException, is_database_unavailable
+from webhooks import events
 
 logger = logging.getLogger(__name__)
 
@@ -334,6 +335,7 @@ def _insert_customer(
         _write_meta(customer.pk, meta_items, [])
     record = CustomerRecord.from_model(customer, addresses)
     record.meta = _existing_meta(customer.pk) if meta_items else []
+    events.customers_created([customer.pk])
     return record
 
 
@@ -512,6 +514,7 @@ def _insert_bulk(pending: list[_Pending]) -> list[CustomerRecord]:
     ]
     if metas:
         CustomerMeta.objects.bulk_create(metas)
+    events.customers_created([customer.pk for customer in customers])
     records = []
     for customer, by_kind in zip(customers, addresses, strict=True):
         record = CustomerRecord.from_model(customer, by_kind)
@@ -628,6 +631,7 @@ def _update_customer(
         _write_meta(customer.id, meta_items, _existing_meta(customer.id))
     if meta_sent:
         customer.meta = None  # read again when rendered
+    events.customers_updated([customer.id])
     return customer
 
 
@@ -647,6 +651,9 @@ def customer_delete(*, customer: CustomerRecord, reassign: int = 0) -> None:
         raise WcAPIException(CustomerErrorCode.INVALID_REASSIGN, "Invalid resource id for reassignment.", 400)
     Order.objects.filter(customer_id=customer.id).update(customer=None)
     Customer.objects.filter(pk=customer.id).delete()
+    if customer.role == CustomerRole.CUSTOMER:
+        # WooCommerce's customer.deleted fires for users whose role is customer only.
+        events.customers_deleted([customer.id])
 
 
 #
@@ -668,7 +675,10 @@ def order_save(order: Order) -> Order:
     if touched:
         Customer.objects.filter(pk__in=touched).update(date_modified=timezone.now())
     if order.customer_id and order.status in PAID_STATUSES:
-        Customer.objects.filter(pk=order.customer_id, is_paying_customer=False).update(is_paying_customer=True)
+        paying = Customer.objects.filter(pk=order.customer_id, is_paying_customer=False)
+        if paying.update(is_paying_customer=True):
+            # wc_paying_customer() saves the customer: customer.updated.
+            events.customers_updated([order.customer_id])
     return order
 
 

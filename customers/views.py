@@ -104,7 +104,7 @@ class CustomerViewSet(BatchMixin, WcViewSet):
             schema["properties"]["last_order"]["properties"]["id"]["nullable"] = True
         return schema
 
-    def get_item(self, pk: int) -> CustomerRecord:
+    def get_item(self, pk: int, action: str) -> CustomerRecord:
         pk = int(pk)
         customer = customer_get(pk, order_figures=self.version.renders_order_figures) if 0 < pk <= MAX_ID else None
         if customer is None:

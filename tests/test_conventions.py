@@ -143,18 +143,6 @@ def test_options_describes_the_route(api, anon):
     assert api.options("/wp-json/wc/v1/nothing").json() == []
 
 
-def test_namespace_index_lists_the_customer_routes(anon):
-    response = anon.get("/wp-json/wc/v1")
-    assert response.status_code == status.HTTP_200_OK
-    assert list(response.json()["routes"]) == [
-        "/wc/v1",
-        "/wc/v1/customers",
-        "/wc/v1/customers/batch",
-        "/wc/v1/customers/(?P<id>[\\d]+)",
-        "/wc/v1/customers/(?P<customer_id>[\\d]+)/downloads",
-    ]
-
-
 def test_an_unexpected_error_is_still_json(api, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")

@@ -60,7 +60,13 @@ def test_each_version_has_its_own_components_operations_and_tags():
         "wc/v1 customers",
         "wc/v2 customers",
         "wc/v3 customers",
+        "wc/v1 webhooks",
+        "wc/v2 webhooks",
+        "wc/v3 webhooks",
     }
+    assert "date_created_gmt" not in components["WcV1Webhook"]["properties"]
+    assert "date_created_gmt" in components["WcV3Webhook"]["properties"]
+    assert components["WcV3Webhook"]["properties"]["secret"]["writeOnly"] is True
 
 
 @pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])

@@ -102,13 +102,13 @@ class BatchMixin:
 
     def _batch_update(self, data: Any) -> dict[str, Any]:
         args = self.item_args("update", data)
-        item = self.get_item(args.get("id", 0))
+        item = self.get_item(args.get("id", 0), "update")
         self.require("update", item, args)
         return self.render_item(self.update_item(item, args))
 
     def _batch_delete(self, data: dict[str, Any]) -> dict[str, Any]:
         args = self.item_args("destroy", data)
-        item = self.get_item(args.get("id", 0))
+        item = self.get_item(args.get("id", 0), "destroy")
         self.require("destroy", item, args)
         rendered = self.render_item(item)
         self.destroy_item(item, {**args, "force": True})

@@ -4,6 +4,7 @@
 plays WordPress's timezone setting; UTC unless configured).
 """
 
+import re
 from datetime import UTC, datetime
 
 from django.utils import timezone
@@ -38,3 +39,23 @@ def wc_local_date(value: Instant) -> str | None:
     if value is None or zone is UTC or getattr(zone, "key", None) == "UTC":
         return wc_date(value)
     return as_datetime(value).astimezone(zone).isoformat(timespec="seconds")[:19]
+
+
+# rest_parse_date(): RFC 3339, with a T or a space, an optional fraction and an optional zone.
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}(?::\d{2})?)?$")
+
+
+def parse_wp_date(value: str) -> datetime | None:
+    """WordPress rest_parse_date(): the instant, or None. A date without a zone is UTC (PHP's default)."""
+    if not isinstance(value, str) or not _RFC3339.match(value):
+        return None
+    text = value.replace("t", "T").replace(" ", "T", 1)
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    elif re.search(r"[+-]\d{2}$", text):
+        text += ":00"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -73,8 +73,16 @@ def writable(description: str, type_name: str = "string", *, context=VIEW_EDIT, 
 
 
 def readonly(description: str, type_name: str = "string", *, context=VIEW_EDIT, **extra: Any) -> Schema:
-    """A read-only schema property (never an argument)."""
-    return {"description": description, "type": type_name, "context": list(context), "readonly": True, **extra}
+    """A read-only schema property (never an argument), keys in WooCommerce's order like writable()'s."""
+    children = {key: extra.pop(key) for key in ("items", "properties") if key in extra}
+    return {
+        "description": description,
+        "type": type_name,
+        **extra,
+        "context": list(context),
+        "readonly": True,
+        **children,
+    }
 
 
 def context_arg(schema: Schema, default: str = "view") -> Schema:

@@ -58,10 +58,12 @@ class Page:
     total: int
     per_page: int
     offset: int
+    # What X-WP-TotalPages says when a resource computes it its own way (else ceil(total / per_page)).
+    max_pages: int | None = None
 
     @property
     def total_pages(self) -> int:
-        return math.ceil(self.total / self.per_page)
+        return math.ceil(self.total / self.per_page) if self.max_pages is None else self.max_pages
 
     @property
     def number(self) -> int:

@@ -36,5 +36,5 @@ class CapabilityPermission(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         if not has_capability(request.user, view, view.action):
-            raise denied(request, view.action)
+            raise denied(request, view.denied_like.get(view.action, view.action))
         return True

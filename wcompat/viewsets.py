@@ -65,6 +65,11 @@ class WcViewSet(GenericViewSet):
     # A create request that names an id is refused with this (code, message).
     exists_error: tuple[str, str] = (WcErrorCode.INVALID_PARAM, "Cannot create existing resource.")
     trash_not_supported_message = "Resources do not support trashing."
+    # WooCommerce's customers check that the item exists in the permission step (before the capability);
+    # most resources (webhooks) only in the handler, after it.
+    item_checked_with_permission = True
+    # Actions whose permission failure reads like another's ({"deliveries": "list"}).
+    denied_like: dict[str, str] = {}
 
     params: dict[str, Any]
     validated: dict[str, Any]
@@ -92,8 +97,8 @@ class WcViewSet(GenericViewSet):
         """Sanitize validated arguments (sanitize_callback); the default keeps them as they are."""
         return args
 
-    def get_item(self, pk: int) -> Any:
-        """The item with this id, or raise the resource's 404."""
+    def get_item(self, pk: int, action: str) -> Any:
+        """The item with this id, or raise the resource's error for this action (a 404, mostly)."""
         raise NotImplementedError
 
     def check_item_permission(self, action: str, item: Any, args: dict[str, Any]) -> None:
@@ -161,8 +166,8 @@ class WcViewSet(GenericViewSet):
         self.params = request_params(request, kwargs)
         validated = validate_args(self.route_args(), self.params, sanitizers=self.sanitizers_for(self.action))
         self.validated = self.sanitize(self.action, validated)
-        if self.item_param:
-            self.item = self.get_item(self.validated.get(self.item_param, 0))
+        if self.item_param and self.item_checked_with_permission:
+            self.item = self.get_item(self.validated.get(self.item_param, 0), self.action)
         self.check_permissions(request)
         if self.item is not None:
             self.check_item_permission(self.action, self.item, self.validated)
@@ -213,9 +218,9 @@ class WcViewSet(GenericViewSet):
         if not (request.user and request.user.is_authenticated):
             return []
         item = self.item
-        if self.item_param and item is None:
+        if self.item_param and item is None and self.item_checked_with_permission:
             try:
-                item = self.get_item(self.kwargs[self.item_param])
+                item = self.get_item(self.kwargs[self.item_param], self.action)
             except WcAPIException:
                 return []
         allowed = []
@@ -250,17 +255,24 @@ class WcViewSet(GenericViewSet):
         location = rest_url(request, f"{self.route}/{self.item_id(item)}")
         return Response(self.render_item(item), status=status.HTTP_201_CREATED, headers={"Location": location})
 
+    def loaded_item(self) -> Any:
+        """The route's item, looked up now if the permission step did not."""
+        if self.item is None:
+            self.item = self.get_item(self.validated.get(self.item_param, 0), self.action)
+        return self.item
+
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
-        return Response(self.render_item(self.item))
+        return Response(self.render_item(self.loaded_item()))
 
     def update(self, request: Request, *args, **kwargs) -> Response:
-        return Response(self.render_item(self.update_item(self.item, self.validated)))
+        return Response(self.render_item(self.update_item(self.loaded_item(), self.validated)))
 
     def destroy(self, request: Request, *args, **kwargs) -> Response:
         if not self.validated.get("force"):
             raise WcAPIException(WcErrorCode.TRASH_NOT_SUPPORTED, self.trash_not_supported_message, 501)
-        data = self.render_item(self.item)
-        self.destroy_item(self.item, self.validated)
+        item = self.loaded_item()
+        data = self.render_item(item)
+        self.destroy_item(item, self.validated)
         return Response(data)
 
     def options(self, request: Request, *args, **kwargs) -> Response:
@@ -269,6 +281,6 @@ class WcViewSet(GenericViewSet):
     # Used by batch and by tests of permission rules.
     def require(self, action: str, item: Any = None, args: dict[str, Any] | None = None) -> None:
         if not has_capability(self.request.user, self, action):
-            raise denied(self.request, action)
+            raise denied(self.request, self.denied_like.get(action, action))
         if item is not None:
             self.check_item_permission(action, item, args or {})

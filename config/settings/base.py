@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "wcompat",
     "customers",
+    "webhooks",
 ]
 
 # Sessions, logins and messages (config.middleware) are Django's own, passed over by the REST API, which

@@ -184,6 +184,18 @@ def test_namespace_index_of_each_version(anon, namespace):
         f"/{namespace}/customers/batch",
         f"/{namespace}/customers/(?P<id>[\\d]+)",
         f"/{namespace}/customers/(?P<customer_id>[\\d]+)/downloads",
+        f"/{namespace}/webhooks",
+        f"/{namespace}/webhooks/(?P<id>[\\d]+)",
+        f"/{namespace}/webhooks/batch",
+        # Deliveries: deprecated, still registered in wc/v1 and wc/v2.
+        *(
+            [
+                f"/{namespace}/webhooks/(?P<webhook_id>[\\d]+)/deliveries",
+                f"/{namespace}/webhooks/(?P<webhook_id>[\\d]+)/deliveries/(?P<id>[\\d]+)",
+            ]
+            if namespace != "wc/v3"
+            else []
+        ),
     ]
 
 

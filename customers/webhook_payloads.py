@@ -1,0 +1,38 @@
+"""A customer as a webhook delivers it: what `GET /wc/v<N>/customers/<id>` answers the webhook's owner.
+
+Modern WooCommerce dispatches that GET internally, as the owner: the body is the customer with its
+`_links` (and meta_data when the owner is an administrator), or the error object when the customer is
+gone or the owner may not view it.
+"""
+
+from typing import Any
+
+from customers.error_codes import INVALID_USER_ID_MESSAGE, CustomerErrorCode
+from customers.schema import VERSIONS
+from customers.selectors import attach_meta, customer_get
+from customers.serializers import RenderContext, render_customer
+from customers.views import CustomerViewSet
+
+VERSION_BY_NUMBER = {int(version.namespace.rsplit("v", 1)[1]): version for version in VERSIONS}
+
+
+def render_customer_for_webhook(customer_id: int, *, api_version: int, owner, site_url: str) -> dict[str, Any]:
+    version = VERSION_BY_NUMBER.get(api_version, VERSION_BY_NUMBER[3])
+    record = customer_get(customer_id, order_figures=version.renders_order_figures)
+    if record is None:
+        return {"code": CustomerErrorCode.INVALID_USER_ID, "message": INVALID_USER_ID_MESSAGE, "data": {"status": 404}}
+    if owner is None or not owner.is_active or not owner.has_perm(CustomerViewSet.capabilities["retrieve"]):
+        return {
+            "code": "woocommerce_rest_cannot_view",
+            "message": "Sorry, you cannot view this resource.",
+            "data": {"status": 401 if owner is None else 403},
+        }
+    context = RenderContext(
+        version=version,
+        rest_base=f"{site_url.rstrip('/')}/wp-json",
+        secure=site_url.startswith("https://"),
+        show_meta=owner.is_superuser,
+    )
+    if context.needs_meta:
+        attach_meta([record])
+    return render_customer(record, context)

@@ -1,0 +1,84 @@
+"""wc_is_valid_url(), esc_url_raw() and the safe HTTP rules, on their own."""
+
+import pytest
+
+from wcompat import safe_http
+from wcompat.url_rules import esc_url_raw, is_valid_url
+
+
+@pytest.mark.parametrize(
+    ("url", "valid"),
+    [
+        ("https://hooks.example/in?x=1#top", True),
+        ("http://localhost:8000/x", True),
+        ("http://127.0.0.1/", True),  # an address is checked when sending, not here
+        ("http://[::1]:8080/x", True),
+        ("http://user:pass@hooks.example/", True),
+        ("http://hooks.example./", True),
+        ("HTTP://hooks.example/", False),  # the prefix is compared as written
+        ("ftp://hooks.example/", False),
+        ("hooks.example/in", False),
+        ("http://", False),
+        ("http://hooks_example/", False),
+        ("http://-hooks.example/", False),
+        ("http://hooks..example/", False),
+        ("http://hooks.example:99999/", False),
+        ("http://hooks.example:port/", False),
+        ("http://hooks.example/a b", False),
+        ("http://hooks.example/é", False),
+        ("http://us@r:p@ss@hooks.example/", False),
+        ("http://" + "a" * 64 + ".example/", False),
+    ],
+)
+def test_is_valid_url(url, valid):
+    assert is_valid_url(url) is valid
+
+
+@pytest.mark.parametrize(
+    ("url", "stored"),
+    [
+        ("https://hooks.example/in?x=1", "https://hooks.example/in?x=1"),
+        ("https://hooks.example/in?a[]=1", "https://hooks.example/in?a%5B%5D=1"),
+        ("http://[::1]:8080/a[1]", "http://[::1]:8080/a%5B1%5D"),
+        ("https://hooks.example/<x>{y}", "https://hooks.example/xy"),
+        ("https://hooks.example/%0%0d%0ad", "https://hooks.example/"),  # removed until none is left
+        ("  https://hooks.example/a b", "https://hooks.example/a%20b"),
+        ("javascript:alert(1)", ""),
+    ],
+)
+def test_esc_url_raw(url, stored):
+    assert esc_url_raw(url) == stored
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/",
+        "http://10.1.2.3/",
+        "http://169.254.169.254/latest/meta-data",
+        "http://100.64.0.1/",
+        "http://localhost/",
+        "http://[::1]/",
+        "http://93.184.215.14:8443/",  # a public address on a port WordPress does not allow
+        "http://user@93.184.215.14/",
+        "ftp://93.184.215.14/",
+        "12345",
+    ],
+)
+def test_unsafe_urls_are_refused(settings, url):
+    settings.WCOMPAT_WEBHOOK_ALLOW_PRIVATE_URLS = False
+    with pytest.raises(safe_http.UnsafeURL, match=r"A valid URL was not provided\."):
+        safe_http.check_url(url)
+
+
+def test_a_public_address_on_an_allowed_port_passes(settings):
+    settings.WCOMPAT_WEBHOOK_ALLOW_PRIVATE_URLS = False
+    target = safe_http.check_url("http://93.184.215.14:8080/in?x=1")
+    assert (target.ip, target.port, target.path) == ("93.184.215.14", 8080, "/in?x=1")
+
+
+def test_the_site_itself_and_the_development_setting_lift_the_address_rules(settings):
+    settings.WCOMPAT_WEBHOOK_ALLOW_PRIVATE_URLS = False
+    assert safe_http.check_url("http://localhost/in", home_host="LOCALHOST").ip == "127.0.0.1"
+    settings.WCOMPAT_WEBHOOK_ALLOW_PRIVATE_URLS = True
+    assert safe_http.check_url("http://127.0.0.1:9/in").port == 9

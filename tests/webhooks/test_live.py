@@ -1,0 +1,86 @@
+"""End to end: the official Python client subscribes, the worker runs as its own process, and is killed.
+
+The server and the worker share a real database; the receiver is a real HTTP server. A worker killed while
+a delivery is under way leaves its lease to run out, and the restarted worker sends the delivery again,
+with the same Delivery-ID (at-least-once delivery that receivers can deduplicate).
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from woocommerce import API
+
+from tests.live import ROOT
+
+pytestmark = pytest.mark.slow
+
+SECRET = "crm-secret"
+
+
+def start_worker(store) -> subprocess.Popen:
+    env = {
+        **store.env,
+        "WCOMPAT_WEBHOOK_ALLOW_PRIVATE_URLS": "1",
+        # Short timeouts make the lease of a killed worker run out in about 3 s.
+        "WCOMPAT_WEBHOOK_TIMEOUT": "2",
+        "WCOMPAT_WEBHOOK_PING_TIMEOUT": "0.3",
+        "WCOMPAT_WORKER_POLL_SECONDS": "0.1",
+    }
+    return subprocess.Popen([sys.executable, "manage.py", "run_worker"], cwd=ROOT, env=env)
+
+
+def wait_for(condition, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_official_client_subscribes_and_a_killed_worker_still_delivers(http_server, store, receiver):
+    wcapi = API(url=http_server, consumer_key=store.consumer_key, consumer_secret=store.consumer_secret, timeout=20)
+    created = wcapi.post(
+        "webhooks",
+        {"name": "CRM", "topic": "customer.created", "delivery_url": f"{receiver.url}/in", "secret": SECRET},
+    )
+    assert created.status_code == 201
+    webhook = created.json()
+    assert "secret" not in webhook
+    assert [item["id"] for item in wcapi.get("webhooks", params={"search": "CRM"}).json()] == [webhook["id"]]
+    assert wcapi.put(f"webhooks/{webhook['id']}", {"name": "CRM sync"}).json()["name"] == "CRM sync"
+
+    worker = start_worker(store)
+    try:
+        wait_for(lambda: len(receiver.pings()) == 1)
+        receiver.hold, receiver.arrived = threading.Event(), threading.Event()
+        customer = wcapi.post("customers", {"email": "live.hook@example.com"}).json()
+        assert receiver.arrived.wait(20)
+        worker.send_signal(signal.SIGKILL)  # in the middle of the delivery: the receiver has not answered
+        worker.wait()
+        receiver.hold.set()
+        worker = start_worker(store)
+        wait_for(lambda: len(receiver.deliveries()) == 2)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(10)
+
+    first, again = receiver.deliveries()
+    assert first.headers["X-WC-Webhook-Delivery-ID"] == again.headers["X-WC-Webhook-Delivery-ID"]
+    assert json.loads(again.body)["id"] == customer["id"]
+    assert json.loads(again.body)["_links"]["self"] == [
+        {"href": f"{http_server}/wp-json/wc/v3/customers/{customer['id']}"}
+    ]
+    digest = hmac.new(SECRET.encode(), again.body, hashlib.sha256).digest()
+    assert again.headers["X-WC-Webhook-Signature"] == base64.b64encode(digest).decode()
+    assert store.sql("SELECT state FROM webhooks_delivery WHERE topic = %s", ("customer.created",)) == [("delivered",)]
+
+    deleted = wcapi.delete(f"webhooks/{webhook['id']}", params={"force": True})
+    assert (deleted.status_code, deleted.json()["name"]) == (200, "CRM sync")
+    assert wcapi.get(f"webhooks/{webhook['id']}").status_code == 404

@@ -1,0 +1,186 @@
+"""Webhooks in the admin: subscriptions (saved through the services, with their checks as form errors), the
+queue of deliveries, and the delivery log (each attempt: time, response code, duration, what came back)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from wcompat.authentication import site_base_url
+from wcompat.exceptions import WcAPIException
+from webhooks import services, topics
+from webhooks.models import Delivery, DeliveryAttempt, Webhook
+
+RECENT_ATTEMPTS = 20
+
+
+class WebhookForm(forms.ModelForm):
+    topic = forms.ChoiceField(choices=[(topic, topic) for topic in topics.CUSTOMER_TOPICS])
+    secret = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.TextInput(attrs={"size": 60, "autocomplete": "off"}),
+        help_text="Signs each delivery (X-WC-Webhook-Signature). Left empty: a new webhook gets a random one, "
+        "an existing one keeps its own.",
+    )
+
+    class Meta:
+        model = Webhook
+        fields = ("name", "status", "topic", "delivery_url", "secret", "api_version")
+        widgets = {
+            "name": forms.TextInput(attrs={"size": 60}),
+            "delivery_url": forms.URLInput(attrs={"size": 60}),
+        }
+        help_texts = {
+            "delivery_url": "Where deliveries are POSTed: an http:// or https:// URL.",
+            "api_version": "The REST API version the customer in each delivery is rendered in.",
+        }
+
+    def clean(self) -> dict:
+        data = super().clean()
+        # The same checks the REST API makes, from the services, as form errors.
+        checks = {
+            "topic": lambda: services.check_topic(data.get("topic"), services.INVALID_TOPIC),
+            "delivery_url": lambda: services.check_delivery_url(data.get("delivery_url")),
+        }
+        for field, check in checks.items():
+            try:
+                check()
+            except WcAPIException as error:
+                self.add_error(field, error.message)
+        return data
+
+
+@admin.register(Webhook)
+class WebhookAdmin(admin.ModelAdmin):
+    form = WebhookForm
+    list_display = ("name", "status", "topic", "delivery_url", "failure_count", "api_version", "date_created")
+    list_filter = ("status", "topic", "api_version")
+    search_fields = ("name", "delivery_url")
+    readonly_fields = (
+        "user",
+        "failure_count",
+        "pending_delivery",
+        "date_created",
+        "date_modified",
+        "recent_deliveries",
+    )
+    fieldsets = (
+        (None, {"fields": ("name", "status", "topic", "delivery_url", "secret", "api_version")}),
+        ("State", {"fields": ("user", "failure_count", "pending_delivery", "date_created", "date_modified")}),
+        ("Delivery log", {"fields": ("recent_deliveries",)}),
+    )
+
+    def save_model(self, request: HttpRequest, obj: Webhook, form: WebhookForm, change: bool) -> None:
+        data = form.cleaned_data
+        if change:
+            current = Webhook.objects.get(pk=obj.pk)
+            services.webhook_update(
+                webhook=current,
+                name=data["name"],
+                status=data["status"],
+                topic=data["topic"],
+                delivery_url=data["delivery_url"],
+                secret=data["secret"],
+            )
+            Webhook.objects.filter(pk=obj.pk).update(api_version=data["api_version"])
+            return
+        created = services.webhook_create(
+            owner=request.user,
+            topic=data["topic"],
+            delivery_url=data["delivery_url"],
+            name=data["name"],
+            secret=data["secret"],
+            status=data["status"],
+            api_version=data["api_version"],
+            site_url=site_base_url(request),
+        )
+        obj.pk = created.pk
+
+    def delete_model(self, request: HttpRequest, obj: Webhook) -> None:
+        services.webhook_delete(webhook=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Webhook]) -> None:
+        for webhook in queryset:
+            services.webhook_delete(webhook=webhook)
+
+    @admin.display(description="Recent attempts")
+    def recent_deliveries(self, webhook: Webhook) -> str:
+        if not webhook.pk:
+            return "—"
+        attempts = (
+            DeliveryAttempt.objects.filter(delivery__webhook=webhook)
+            .select_related("delivery")
+            .order_by("-time", "-id")[:RECENT_ATTEMPTS]
+        )
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} ms</td><td><code>{}</code></td></tr>",
+            (
+                (
+                    timezone.localtime(attempt.time).strftime("%Y-%m-%d %H:%M:%S"),
+                    attempt.delivery.topic,
+                    attempt.attempt,
+                    attempt.response_code or "no answer",
+                    attempt.duration_ms,
+                    (attempt.error or attempt.response_body)[:200],
+                )
+                for attempt in attempts
+            ),
+        )
+        log_url = reverse("admin:webhooks_deliveryattempt_changelist") + f"?delivery__webhook__id__exact={webhook.pk}"
+        return format_html(
+            "<table><thead><tr><th>Time</th><th>Topic</th><th>Attempt</th><th>Response</th><th>Duration</th>"
+            '<th>Body</th></tr></thead><tbody>{}</tbody></table><p><a href="{}">Whole log</a></p>',
+            rows or format_html('<tr><td colspan="6">No delivery yet.</td></tr>'),
+            log_url,
+        )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    """The queue: what waits to be sent (or retried), what was delivered, what failed for good."""
+
+    list_display = ("id", "webhook", "kind", "topic", "resource_id", "state", "attempts", "next_attempt_at", "created")
+    list_filter = ("state", "kind", "topic")
+    list_select_related = ("webhook",)
+    search_fields = ("delivery_id",)
+    actions = ["retry_now"]
+
+    @admin.action(description="Send again now")
+    def retry_now(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
+        count = queryset.update(state=Delivery.State.PENDING, next_attempt_at=timezone.now(), locked_until=None)
+        self.message_user(request, f"{count} deliveries queued again.", messages.SUCCESS)
+
+
+@admin.register(DeliveryAttempt)
+class DeliveryAttemptAdmin(ReadOnlyAdmin):
+    """The delivery log, kept WCOMPAT_WEBHOOK_LOG_DAYS days."""
+
+    list_display = ("time", "webhook", "topic", "attempt", "response_code", "duration_ms", "short_body")
+    list_filter = ("delivery__webhook", "response_code")
+    list_select_related = ("delivery__webhook",)
+    date_hierarchy = "time"
+
+    @admin.display(description="Webhook")
+    def webhook(self, attempt: DeliveryAttempt) -> Webhook:
+        return attempt.delivery.webhook
+
+    @admin.display(description="Topic")
+    def topic(self, attempt: DeliveryAttempt) -> str:
+        return attempt.delivery.topic
+
+    @admin.display(description="Response body")
+    def short_body(self, attempt: DeliveryAttempt) -> str:
+        return (attempt.error or attempt.response_body)[:120]

@@ -1,0 +1,129 @@
+"""Webhook writes, shared by the REST API (single requests and batch items) and the admin.
+
+Each checks what WooCommerce's webhooks controller checks, in its order, with its codes and texts, and
+writes nothing when a check fails. A ping is owed on creation and whenever an active webhook is saved with
+a new delivery URL or an unanswered ping: it is queued for the worker (WooCommerce sends it during the
+request, ignoring the outcome; here it never slows the client).
+"""
+
+import secrets
+import string
+from datetime import UTC
+
+from django.db import transaction
+from django.utils import timezone
+
+from wcompat.exceptions import WcAPIException
+from wcompat.url_rules import esc_url_raw, is_valid_url
+from webhooks import topics
+from webhooks.delivery import queue_ping
+from webhooks.models import Webhook
+
+INVALID_TOPIC_ON_CREATE = "Webhook topic is required and must be valid."
+INVALID_TOPIC = "Webhook topic must be valid."
+INVALID_DELIVERY_URL = "Webhook delivery URL must be a valid URL starting with http:// or https://."
+INVALID_STATUS = "Webhook status must be valid."
+# wp_generate_password( 50, true, true ): letters, digits, special and "extra special" characters.
+SECRET_CHARACTERS = string.ascii_letters + string.digits + "!@#$%^&*()" + "-_ []{}<>~`+=,.;:/?|"
+SECRET_LENGTH = 50
+
+
+def _php_empty(value) -> bool:
+    """PHP's empty() for a request value: None, "", "0", 0, false and empty arrays are empty."""
+    return value is None or value in ("", "0", 0, False) or value == [] or value == {}
+
+
+def generate_secret() -> str:
+    return "".join(secrets.choice(SECRET_CHARACTERS) for _ in range(SECRET_LENGTH))
+
+
+def default_name(now=None) -> str:
+    """ "Webhook created on Jan 05, 2025 @ 03:04 PM" (WooCommerce's `M d, Y @ h:i A`, in UTC)."""
+    now = (now or timezone.now()).astimezone(UTC)
+    return f"Webhook created on {now:%b %d, %Y @ %I:%M %p}"
+
+
+def check_topic(topic, message: str) -> None:
+    # WooCommerce validates the lower-cased topic but stores the topic as written (see topics.stored_topic).
+    if _php_empty(topic) or not isinstance(topic, str) or not topics.is_valid_topic(topic.lower()):
+        raise WcAPIException("woocommerce_rest_shop_webhook_invalid_topic", message, 400)
+
+
+def check_delivery_url(url) -> None:
+    if _php_empty(url) or not isinstance(url, str) or not is_valid_url(url):
+        raise WcAPIException("woocommerce_rest_shop_webhook_invalid_delivery_url", INVALID_DELIVERY_URL, 400)
+
+
+def webhook_create(
+    *,
+    owner,
+    topic,
+    delivery_url,
+    name: str | None = None,
+    secret: str | None = None,
+    status: str = Webhook.Status.ACTIVE,
+    api_version: int = 3,
+    site_url: str = "",
+) -> Webhook:
+    """A new webhook, as WooCommerce's REST create makes it (which is always active; the admin may choose)."""
+    check_topic(topic, INVALID_TOPIC_ON_CREATE)
+    check_delivery_url(delivery_url)
+    now = timezone.now()
+    webhook = Webhook(
+        name=name if not _php_empty(name) else default_name(now),
+        status=status if status in Webhook.Status.values else Webhook.Status.DISABLED,
+        user=owner if owner is not None and owner.is_authenticated else None,
+        delivery_url=esc_url_raw(delivery_url),
+        secret=secret if not _php_empty(secret) else generate_secret(),
+        topic=topics.stored_topic(topic),
+        api_version=api_version,
+        pending_delivery=True,
+        site_url=site_url,
+        date_created=now,
+    )
+    with transaction.atomic():
+        webhook.save(force_insert=True)
+        if webhook.status == Webhook.Status.ACTIVE:
+            queue_ping(webhook)
+    return webhook
+
+
+def webhook_update(
+    *,
+    webhook: Webhook,
+    name: str | None = None,
+    status: str | None = None,
+    topic: str | None = None,
+    delivery_url: str | None = None,
+    secret: str | None = None,
+) -> Webhook:
+    """Change what is given (and not empty), in WooCommerce's order of checks; the counts stay."""
+    if not _php_empty(topic):
+        check_topic(topic, INVALID_TOPIC)
+        webhook.topic = topics.stored_topic(topic)
+    url_changed = False
+    if not _php_empty(delivery_url):
+        check_delivery_url(delivery_url)
+        url = esc_url_raw(delivery_url)
+        url_changed = url != webhook.delivery_url
+        webhook.delivery_url = url
+    if not _php_empty(secret):
+        webhook.secret = secret
+    if not _php_empty(status):
+        if not isinstance(status, str) or status.lower() not in Webhook.Status.values:
+            raise WcAPIException("woocommerce_rest_shop_webhook_invalid_status", INVALID_STATUS, 400)
+        webhook.status = status if status in Webhook.Status.values else Webhook.Status.DISABLED
+    if not _php_empty(name):
+        webhook.name = name
+    webhook.date_modified = timezone.now()
+    with transaction.atomic():
+        webhook.save(update_fields=["topic", "delivery_url", "secret", "status", "name", "date_modified"])
+        pending = Webhook.objects.filter(pk=webhook.pk).values_list("pending_delivery", flat=True).first()
+        if webhook.status == Webhook.Status.ACTIVE and (url_changed or pending):
+            queue_ping(webhook)
+    return webhook
+
+
+def webhook_delete(*, webhook: Webhook) -> None:
+    """Delete the webhook; its queued deliveries and their log go with it."""
+    Webhook.objects.filter(pk=webhook.pk).delete()
