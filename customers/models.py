@@ -1,5 +1,6 @@
 """The customer domain: WordPress users as WooCommerce sees them, their addresses, orders and downloads."""
 
+import re
 import secrets
 
 from django.contrib.auth.hashers import make_password
@@ -98,6 +99,9 @@ class Customer(models.Model):
             models.Index(fields=["role", "date_created", "id"], name="customers_role_created_id"),
             models.Index(fields=["date_created", "id"], name="customers_created_id"),
             models.Index(fields=["role", "id"], name="customers_role_id"),
+            # The sync extension: modified_after/modified_before and orderby=modified.
+            models.Index(fields=["role", "date_modified", "id"], name="customers_role_modified_id"),
+            models.Index(fields=["date_modified", "id"], name="customers_modified_id"),
         ]
         permissions = [("batch_customer", _("Can create, update and delete customers in batches"))]
 
@@ -147,8 +151,20 @@ class RoleCount(models.Model):
         return f"{self.role}: {self.count}"
 
 
+PHONE_DIGITS_MAX = 64
+
+
+def phone_digits(phone: str) -> str:
+    """A phone number as the phone lookup compares it: its ASCII digits only ("+1 (555) 555-0100" -> "15555550100")."""
+    return re.sub(r"[^0-9]", "", phone or "")[:PHONE_DIGITS_MAX]
+
+
 class Address(models.Model):
-    """A customer's billing or shipping address; every value is a string, "" when unset."""
+    """A customer's billing or shipping address; every value is a string, "" when unset.
+
+    `phone_digits` is the phone reduced to its digits, indexed for the phone lookup; whatever writes an
+    address sets it (save() here, the services' bulk writes through Address.build()).
+    """
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="addresses")
     type = models.CharField(_("type"), max_length=10, choices=AddressType.choices)
@@ -163,15 +179,31 @@ class Address(models.Model):
     country = models.TextField(_("country"), blank=True, default="")
     email = models.TextField(_("email"), blank=True, default="")
     phone = models.TextField(_("phone"), blank=True, default="")
+    phone_digits = models.CharField(
+        _("phone digits"), max_length=PHONE_DIGITS_MAX, blank=True, default="", editable=False
+    )
 
     class Meta:
         ordering = ["customer", "type"]
         verbose_name = _("address")
         verbose_name_plural = _("addresses")
         constraints = [models.UniqueConstraint(fields=["customer", "type"], name="%(app_label)s_%(class)s_unique_type")]
+        indexes = [models.Index(fields=["phone_digits"], name="customers_address_phone")]
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} address of customer {self.customer_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.phone_digits = phone_digits(self.phone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "phone" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "phone_digits"}
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def build(cls, customer_id: int, kind: str, values: dict[str, str]) -> "Address":
+        """An unsaved address (for bulk writes), its phone digits set."""
+        return cls(customer_id=customer_id, type=kind, phone_digits=phone_digits(values.get("phone", "")), **values)
 
 
 def new_order_key() -> str:

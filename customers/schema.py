@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from customers.choices import CustomerRole
+from wcompat.args import EXTENSION, EXTENSION_ENUM
 from wcompat.item_schema import (
     FORCE_ARG,
     ID_ARG,
@@ -105,6 +106,8 @@ COLLECTION_FILTER_ARGS: dict[str, Schema] = {
         "default": "name",
         "description": "Sort collection by object attribute.",
         "enum": ["id", "include", "name", "registered_date"],
+        # Extension: page by modification time (with modified_after, a stable incremental sync).
+        EXTENSION_ENUM: ["modified"],
         "type": "string",
     },
     "email": {
@@ -117,6 +120,43 @@ COLLECTION_FILTER_ARGS: dict[str, Schema] = {
         "type": "string",
         "default": "customer",
         "enum": ["all", *CustomerRole.values],
+    },
+    # Extensions: incremental sync (the names and rules of WooCommerce's orders filters) and phone lookup.
+    "after": {
+        "description": "Limit response to resources published after a given ISO8601 compliant date.",
+        "type": "string",
+        "format": "date-time",
+        EXTENSION: True,
+    },
+    "before": {
+        "description": "Limit response to resources published before a given ISO8601 compliant date.",
+        "type": "string",
+        "format": "date-time",
+        EXTENSION: True,
+    },
+    "modified_after": {
+        "description": "Limit response to resources modified after a given ISO8601 compliant date.",
+        "type": "string",
+        "format": "date-time",
+        EXTENSION: True,
+    },
+    "modified_before": {
+        "description": "Limit response to resources modified before a given ISO8601 compliant date.",
+        "type": "string",
+        "format": "date-time",
+        EXTENSION: True,
+    },
+    "dates_are_gmt": {
+        "description": "Whether to consider GMT post dates when limiting response by published or modified date.",
+        "type": "boolean",
+        "default": False,
+        EXTENSION: True,
+    },
+    "phone": {
+        "description": "Limit result set to customers whose billing or shipping phone has these digits "
+        "(everything else, such as a leading + or spaces, is ignored).",
+        "type": "string",
+        EXTENSION: True,
     },
 }
 

@@ -16,6 +16,7 @@ with the ORM instead (annotate_order_stats).
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -257,7 +258,13 @@ def customer_records(ids: Sequence[int], *, order_figures: bool = True) -> list[
 
 
 # orderby -> the column a page is sorted on; ties fall back to the id, so pages are stable.
-SORT_COLUMNS = {"id": "id", "name": "display_name", "registered_date": "date_created", "include": "username"}
+SORT_COLUMNS = {
+    "id": "id",
+    "name": "display_name",
+    "registered_date": "date_created",
+    "include": "username",
+    "modified": "date_modified",
+}
 
 
 @dataclass(frozen=True)
@@ -269,11 +276,20 @@ class CustomerFilters:
     role: str = "customer"
     include: tuple[int, ...] = ()
     exclude: tuple[int, ...] = ()
+    # Extensions: creation and modification bounds (instants; `after` exclusive, `before` exclusive, at whole
+    # seconds, as WP_Date_Query compares), and the digits of a billing or shipping phone.
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    modified_after: datetime | None = None
+    modified_before: datetime | None = None
+    phone_digits: str | None = None
 
     @property
     def counts_by_role(self) -> bool:
         """Only the role filter applies: the total is the kept per-role count."""
-        return not (self.search or self.email or self.include or self.exclude)
+        bounds = (self.created_after, self.created_before, self.modified_after, self.modified_before)
+        extensions = any(bound is not None for bound in bounds) or self.phone_digits is not None
+        return not (self.search or self.email or self.include or self.exclude or extensions)
 
     def where(self, vendor: str) -> tuple[str, list]:
         """The SQL condition and its parameters (`c` is the customers table)."""
@@ -296,6 +312,24 @@ class CustomerFilters:
             # include disables exclude, as in WP_User_Query.
             conditions.append(f"NOT ({_ids_condition('c.id', vendor)})")
             params.append(_ids_param(self.exclude, vendor))
+        # A stored date has a fraction; WordPress's has whole seconds: "after T" is "from T + 1 s on".
+        for column, bound, operator, shift in (
+            ("date_created", self.created_after, ">=", timedelta(seconds=1)),
+            ("date_created", self.created_before, "<", timedelta()),
+            ("date_modified", self.modified_after, ">=", timedelta(seconds=1)),
+            ("date_modified", self.modified_before, "<", timedelta()),
+        ):
+            if bound is not None:
+                conditions.append(f"c.{column} {operator} %s")
+                params.append(connection.ops.adapt_datetimefield_value(bound + shift))
+        if self.phone_digits is not None:
+            conditions.append(
+                f"c.id IN (SELECT a.customer_id FROM {_TABLES['address']} a WHERE a.phone_digits = %s)"
+                if self.phone_digits
+                else "1 = 0"
+            )
+            if self.phone_digits:
+                params.append(self.phone_digits)
         return " AND ".join(conditions) or "1 = 1", params
 
 
@@ -334,13 +368,30 @@ def customer_page(
     per_page: int = 10,
     offset: int = 0,
     order_figures: bool = True,
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
+    modified_after: datetime | None = None,
+    modified_before: datetime | None = None,
+    phone_digits: str | None = None,
 ) -> Page:
     """One page of the customer list with its total, as WooCommerce's list answers it.
 
     A non-zero `offset` wins over `page`. `orderby=include` sorts by the position in `include` (and by
-    login when there is no include list, as WordPress falls back).
+    login when there is no include list, as WordPress falls back). The date bounds and the phone are this
+    project's extensions (CustomerFilters).
     """
-    filters = CustomerFilters(search=search, email=email, role=role, include=tuple(include), exclude=tuple(exclude))
+    filters = CustomerFilters(
+        search=search,
+        email=email,
+        role=role,
+        include=tuple(include),
+        exclude=tuple(exclude),
+        created_after=created_after,
+        created_before=created_before,
+        modified_after=modified_after,
+        modified_before=modified_before,
+        phone_digits=phone_digits,
+    )
     start = offset or (page - 1) * per_page
     if orderby == "include" and filters.include:
         return _page_in_include_order(filters, start, per_page, descending=order == "desc", order_figures=order_figures)

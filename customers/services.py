@@ -18,16 +18,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from customers import meta as meta_rules
 from customers.choices import PAID_STATUSES, AddressType, CustomerRole
 from customers.error_codes import CustomerErrorCode
 from customers.models import ADDRESS_FIELDS, Address, Customer, CustomerMeta, Order
-from customers.selectors import CustomerRecord
+from customers.selectors import CustomerRecord, customer_get
 from wcompat.args import is_email, sanitize_text_field
 from wcompat.batch import item_failed
+from wcompat.conditional import Precondition
 from wcompat.exceptions import WcAPIException, is_database_unavailable
 from webhooks import events
 
@@ -330,7 +331,7 @@ def _insert_customer(
     )
     customer.save(force_insert=True)
     addresses = {kind: _address_values(fields.get(kind)) for kind in AddressType.values}
-    Address.objects.bulk_create(Address(customer=customer, type=kind, **values) for kind, values in addresses.items())
+    Address.objects.bulk_create(Address.build(customer.pk, kind, values) for kind, values in addresses.items())
     if meta_items:
         _write_meta(customer.pk, meta_items, [])
     record = CustomerRecord.from_model(customer, addresses)
@@ -503,7 +504,7 @@ def _insert_bulk(pending: list[_Pending]) -> list[CustomerRecord]:
     )
     addresses = [{kind: _address_values(item.fields.get(kind)) for kind in AddressType.values} for item in pending]
     Address.objects.bulk_create(
-        Address(customer_id=customer.pk, type=kind, **values)
+        Address.build(customer.pk, kind, values)
         for customer, by_kind in zip(customers, addresses, strict=True)
         for kind, values in by_kind.items()
     )
@@ -566,8 +567,11 @@ def customer_update(
     billing: dict[str, Any] | None = None,
     shipping: dict[str, Any] | None = None,
     meta_data: list[dict[str, Any]] | None = None,
+    precondition: Precondition | None = None,
 ) -> CustomerRecord:
     """Partial update: fields not given are kept, addresses merge key by key; returns the customer as stored.
+
+    `precondition` (If-Match) runs on the customer as stored, locked, in the update's transaction.
 
     The email is checked as WooCommerce checks it: one that any user has (in any letter case) and that is
     not byte for byte the current one is refused, so is changing only its letter case.
@@ -592,7 +596,9 @@ def customer_update(
     if password:
         changes["password"] = hash_password(password)
     try:
-        return _update_customer(customer, changes, fields, _listed_meta_items(meta_data), meta_data is not None)
+        return _update_customer(
+            customer, changes, fields, _listed_meta_items(meta_data), meta_data is not None, precondition
+        )
     except IntegrityError:
         # Another request took the email after our check.
         raise email_invalid_on_update_error() from None
@@ -605,7 +611,10 @@ def _update_customer(
     fields: dict[str, Any],
     meta_items: list[dict[str, Any]],
     meta_sent: bool,
+    precondition: Precondition | None,
 ) -> CustomerRecord:
+    if precondition is not None:
+        precondition(_locked(customer.id))
     # Every save moves date_modified, as WordPress's profile_update does, changed or not.
     changes["date_modified"] = timezone.now()
     Customer.objects.filter(pk=customer.id).update(**changes)
@@ -617,10 +626,10 @@ def _update_customer(
             merged[kind] = {key: current.get(key) or "" for key in ADDRESS_FIELDS} | values
     if merged:
         Address.objects.bulk_create(
-            [Address(customer_id=customer.id, type=kind, **values) for kind, values in merged.items()],
+            [Address.build(customer.id, kind, values) for kind, values in merged.items()],
             update_conflicts=True,
             unique_fields=["customer", "type"],
-            update_fields=list(ADDRESS_FIELDS),
+            update_fields=[*ADDRESS_FIELDS, "phone_digits"],
         )
     for name, value in changes.items():
         if name != "password":
@@ -635,18 +644,30 @@ def _update_customer(
     return customer
 
 
+def _locked(customer_id: int) -> CustomerRecord | None:
+    """The customer as stored, its row locked until the transaction ends (so a check made on it holds)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT id FROM customers_customer WHERE id = %s FOR UPDATE", [customer_id])
+        else:  # SQLite: a write takes the database's write lock
+            cursor.execute("UPDATE customers_customer SET id = id WHERE id = %s", [customer_id])
+    return customer_get(customer_id)
+
+
 #
 # Delete
 #
 
 
 @transaction.atomic
-def customer_delete(*, customer: CustomerRecord, reassign: int = 0) -> None:
+def customer_delete(*, customer: CustomerRecord, reassign: int = 0, precondition: Precondition | None = None) -> None:
     """Delete the customer; their orders stay, with no customer (WooCommerce sets customer id 0).
 
     `reassign` must name another existing user, as WordPress requires; customers own no posts here, so
-    nothing else moves.
+    nothing else moves. `precondition` (If-Match) runs on the customer as stored, locked.
     """
+    if precondition is not None:
+        precondition(_locked(customer.id))
     if reassign and (reassign == customer.id or not Customer.objects.filter(pk=reassign).exists()):
         raise WcAPIException(CustomerErrorCode.INVALID_REASSIGN, "Invalid resource id for reassignment.", 400)
     Order.objects.filter(customer_id=customer.id).update(customer=None)

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from customers import services
 from customers.downloads import downloads_for, render_download
 from customers.error_codes import INVALID_USER_ID_MESSAGE, CustomerErrorCode
+from customers.models import phone_digits
 from customers.permissions import check_role_rules
 from customers.schema import DELETE_ARGS, V1, CustomerApiVersion
 from customers.selectors import CustomerRecord, attach_meta, customer_get, customer_page
@@ -21,6 +22,7 @@ from wcompat import conf
 from wcompat.args import MAX_ID, absint, bounded_id_list, sanitize_text_field
 from wcompat.authentication import site_base_url
 from wcompat.batch import BatchMixin, not_processed
+from wcompat.dates import wp_date_query_bound
 from wcompat.exceptions import WcAPIException
 from wcompat.item_schema import batch_schema, endpoint_args
 from wcompat.links import rest_url
@@ -47,6 +49,7 @@ class CustomerViewSet(BatchMixin, WcViewSet):
     }
     exists_error = (CustomerErrorCode.CUSTOMER_EXISTS, "Cannot create existing resource.")
     trash_not_supported_message = "Customers do not support trashing."
+    conditional_requests = True
     schema_name = "Customer"
     action_descriptions = {
         "list": "List customers (role `customer` unless `role` says otherwise), with paging headers.",
@@ -118,6 +121,11 @@ class CustomerViewSet(BatchMixin, WcViewSet):
         check_role_rules(self.request, action, item, args)
 
     def get_page(self, args: dict[str, Any]) -> Page:
+        # Extensions: dates bound as WooCommerce's orders filters bind them; the phone by its digits.
+        bounds = {
+            name: wp_date_query_bound(args[name], gmt=args["dates_are_gmt"]) if args.get(name) else None
+            for name in ("after", "before", "modified_after", "modified_before")
+        }
         return customer_page(
             search=args.get("search", ""),
             email=args.get("email", ""),
@@ -130,6 +138,11 @@ class CustomerViewSet(BatchMixin, WcViewSet):
             per_page=args["per_page"],
             offset=args["offset"],
             order_figures=self.version.renders_order_figures,
+            created_after=bounds["after"],
+            created_before=bounds["before"],
+            modified_after=bounds["modified_after"],
+            modified_before=bounds["modified_before"],
+            phone_digits=phone_digits(args["phone"]) if args.get("phone") else None,
         )
 
     def create_item(self, args: dict[str, Any]) -> CustomerRecord:
@@ -161,10 +174,12 @@ class CustomerViewSet(BatchMixin, WcViewSet):
         return answers
 
     def update_item(self, item: CustomerRecord, args: dict[str, Any]) -> CustomerRecord:
-        return services.customer_update(customer=item, **self.version.service_input(args))
+        return services.customer_update(
+            customer=item, precondition=self.precondition(), **self.version.service_input(args)
+        )
 
     def destroy_item(self, item: CustomerRecord, args: dict[str, Any]) -> None:
-        services.customer_delete(customer=item, reassign=args.get("reassign", 0))
+        services.customer_delete(customer=item, reassign=args.get("reassign", 0), precondition=self.precondition())
 
     def render_items(self, items: list[CustomerRecord]) -> list[dict[str, Any]]:
         context = RenderContext.for_request(self.request, self.version)

@@ -22,6 +22,14 @@ Schema = dict[str, Any]
 MAX_ID = 2**63 - 1
 
 
+# Marks on an argument's schema for what this project adds to WooCommerce (extensions): an argument WooCommerce
+# does not have, or values it adds to an enum. Both are validated like the rest, but WordPress's discovery
+# (OPTIONS, the namespace index) and error messages show only WooCommerce's own; the OpenAPI document shows
+# them, marked.
+EXTENSION = "x-wcompat-extension"
+EXTENSION_ENUM = "x-wcompat-enum-extension"
+
+
 class ArgError(Exception):
     def __init__(self, code: str, message: str, data: Any = None) -> None:
         super().__init__(message)
@@ -259,7 +267,7 @@ def validate_value(value: Any, schema: Schema, name: str, *, lenient: bool = Fal
             key: validate_value(item, properties[key], f"{name}[{key}]", lenient=lenient) if key in properties else item
             for key, item in value.items()
         }
-    if "enum" in schema and value not in schema["enum"]:
+    if "enum" in schema and value not in schema["enum"] and value not in schema.get(EXTENSION_ENUM, ()):
         choices = [str(choice) for choice in schema["enum"]]
         if len(choices) == 1:
             raise ArgError("rest_not_in_enum", f"{name} is not {choices[0]}.")

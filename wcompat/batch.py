@@ -46,6 +46,7 @@ class BatchMixin:
                 WcErrorCode.TOO_LARGE, f"Unable to accept more than {limit} items for this request.", 413
             )
         self.batch_deadline = time.monotonic() + conf.get("BATCH_DEADLINE")
+        self.if_match = None  # items carry their own ("if_match"); the request's header is not theirs
         result: dict[str, list[Any]] = {}
         if items["create"]:
             result["create"] = self.batch_create(items["create"])
@@ -104,12 +105,16 @@ class BatchMixin:
         args = self.item_args("update", data)
         item = self.get_item(args.get("id", 0), "update")
         self.require("update", item, args)
+        self.if_match = data.get("if_match") if isinstance(data, dict) else None
+        self.check_precondition(item)
         return self.render_item(self.update_item(item, args))
 
     def _batch_delete(self, data: dict[str, Any]) -> dict[str, Any]:
         args = self.item_args("destroy", data)
         item = self.get_item(args.get("id", 0), "destroy")
         self.require("destroy", item, args)
+        self.if_match = data.get("if_match")
+        self.check_precondition(item)
         rendered = self.render_item(item)
         self.destroy_item(item, {**args, "force": True})
         return rendered

@@ -59,3 +59,22 @@ def parse_wp_date(value: str) -> datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+_ZONE_SUFFIX = re.compile(r"(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$")
+
+
+def wp_date_query_bound(value: str, *, gmt: bool) -> datetime | None:
+    """The instant a WP_Date_Query `after`/`before` bound compares with, as WooCommerce's REST filters build it.
+
+    WordPress turns the date into the site's wall-clock time (a date with a zone is converted to the site's
+    zone, one without is taken as written), to the second, and compares it with the GMT column when
+    `dates_are_gmt` is set, else with the site-time column.
+    """
+    parsed = parse_wp_date(value)
+    if parsed is None:
+        return None
+    zone = timezone.get_current_timezone()
+    wall = parsed.astimezone(zone) if _ZONE_SUFFIX.search(value) else parsed
+    wall = wall.replace(tzinfo=None, microsecond=0)
+    return wall.replace(tzinfo=UTC) if gmt else timezone.make_aware(wall, zone)

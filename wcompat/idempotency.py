@@ -34,7 +34,7 @@ KEEP = timedelta(hours=24)
 WAIT_SECONDS = 25
 MAX_KEY_LENGTH = 255
 # Answer headers a replay carries.
-KEPT_HEADERS = ("Content-Type", "Location", "X-WP-Total", "X-WP-TotalPages", "Link", "Allow")
+KEPT_HEADERS = ("Content-Type", "Location", "X-WP-Total", "X-WP-TotalPages", "Link", "Allow", "ETag")
 # Credentials change on every retry (OAuth nonces, timestamps, signatures): they are not the request.
 _CREDENTIALS = ("oauth_", "consumer_key", "consumer_secret")
 

@@ -16,6 +16,7 @@ from django.urls import URLPattern
 from django.urls.resolvers import RegexPattern
 from rest_framework.request import Request
 
+from wcompat.args import EXTENSION
 from wcompat.links import rest_url
 
 
@@ -62,6 +63,11 @@ class WcRoutes:
         return self.patterns
 
 
+def wordpress_keys(schema: dict[str, Any]) -> dict[str, Any]:
+    """An argument as WordPress shows it: without this project's extension marks."""
+    return {key: value for key, value in schema.items() if not key.startswith("x-wcompat-")}
+
+
 def _methods(actions: dict[str, str]) -> list[str]:
     return [method for method in METHOD_ORDER if method.lower() in actions]
 
@@ -75,8 +81,9 @@ def describe_route(request: Request, view, wp_route: str, actions: dict[str, str
         by_action.setdefault(actions[method.lower()], []).append(method)
     for action, methods in by_action.items():
         args = {
-            name: {**schema, "required": bool(schema.get("required", False))}
+            name: {**wordpress_keys(schema), "required": bool(schema.get("required", False))}
             for name, schema in view.args_for(action).items()
+            if not schema.get(EXTENSION)
         }
         endpoints.append({"methods": methods, "args": args})
     description: dict[str, Any] = {

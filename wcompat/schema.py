@@ -14,6 +14,8 @@ from typing import Any
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 
+from wcompat.args import EXTENSION, EXTENSION_ENUM
+
 # wc_rest_prepare_date_response(): no zone, no fraction.
 WC_DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$"
 ERROR_SCHEMA = {
@@ -103,6 +105,12 @@ def to_openapi(schema: dict[str, Any], *, response: bool) -> dict[str, Any]:
     for key in ("description", "enum", "minimum", "maximum", "default"):
         if key in schema:
             result[key] = schema[key]
+    if schema.get(EXTENSION_ENUM):
+        result["enum"] = [*result.get("enum", []), *schema[EXTENSION_ENUM]]
+        result[EXTENSION_ENUM] = list(schema[EXTENSION_ENUM])
+    if schema.get(EXTENSION):
+        result[EXTENSION] = True
+        result["description"] = f"Extension (not in WooCommerce): {result.get('description', '')}"
     if "format" in schema and not response:
         result["format"] = schema["format"]
     if schema.get("readonly"):
@@ -173,8 +181,13 @@ class WcAutoSchema(AutoSchema):
             for name, arg in self._request_args().items():
                 parameter = {"name": name, "in": "query", "required": bool(arg.get("required"))}
                 parameter["schema"] = to_openapi(arg, response=False)
-                if "description" in arg:
-                    parameter["description"] = arg["description"]
+                if "description" in parameter["schema"]:
+                    parameter["description"] = parameter["schema"]["description"]
+                if arg.get(EXTENSION):
+                    parameter[EXTENSION] = True
+                if arg.get(EXTENSION_ENUM):
+                    extra = ", ".join(arg[EXTENSION_ENUM])
+                    parameter["description"] += f" Extension (not in WooCommerce): also {extra}."
                 if arg.get("type") == "array":
                     parameter.update(style="form", explode=False)
                 parameters.append(parameter)

@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
-from wcompat import idempotency
+from wcompat import conditional, idempotency
 from wcompat.args import validate_args
 from wcompat.authentication import check_key_scope
 from wcompat.error_codes import WcErrorCode
@@ -70,10 +70,14 @@ class WcViewSet(GenericViewSet):
     item_checked_with_permission = True
     # Actions whose permission failure reads like another's ({"deliveries": "list"}).
     denied_like: dict[str, str] = {}
+    # The conditional-requests extension (wcompat.conditional): ETag on items, If-None-Match, If-Match.
+    conditional_requests = False
 
     params: dict[str, Any]
     validated: dict[str, Any]
     item: Any = None
+    # The If-Match of the write under way (the header, or a batch item's "if_match").
+    if_match: Any = None
     routed = False
     replayed = False
     idempotency_claim: idempotency.Claim | None = None
@@ -163,6 +167,7 @@ class WcViewSet(GenericViewSet):
         if request.method.lower() not in self.action_map:
             raise no_route()
         self.routed = True
+        self.if_match = request.headers.get("If-Match")
         self.params = request_params(request, kwargs)
         validated = validate_args(self.route_args(), self.params, sanitizers=self.sanitizers_for(self.action))
         self.validated = self.sanitize(self.action, validated)
@@ -253,7 +258,9 @@ class WcViewSet(GenericViewSet):
         self.refuse_existing_id()
         item = self.create_item(self.validated)
         location = rest_url(request, f"{self.route}/{self.item_id(item)}")
-        return Response(self.render_item(item), status=status.HTTP_201_CREATED, headers={"Location": location})
+        return self.item_response(
+            self.render_item(item), status=status.HTTP_201_CREATED, headers={"Location": location}
+        )
 
     def loaded_item(self) -> Any:
         """The route's item, looked up now if the permission step did not."""
@@ -262,18 +269,47 @@ class WcViewSet(GenericViewSet):
         return self.item
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
-        return Response(self.render_item(self.loaded_item()))
+        data = self.render_item(self.loaded_item())
+        if not self.conditional_requests:
+            return Response(data)
+        tag = conditional.etag(data)
+        if conditional.none_match(request.headers.get("If-None-Match"), tag):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
+        return Response(data, headers={"ETag": tag})
 
     def update(self, request: Request, *args, **kwargs) -> Response:
-        return Response(self.render_item(self.update_item(self.loaded_item(), self.validated)))
+        item = self.loaded_item()
+        self.check_precondition(item)
+        return self.item_response(self.render_item(self.update_item(item, self.validated)))
 
     def destroy(self, request: Request, *args, **kwargs) -> Response:
         if not self.validated.get("force"):
             raise WcAPIException(WcErrorCode.TRASH_NOT_SUPPORTED, self.trash_not_supported_message, 501)
         item = self.loaded_item()
+        self.check_precondition(item)
         data = self.render_item(item)
         self.destroy_item(item, self.validated)
         return Response(data)
+
+    # Conditional requests --------------------------------------------------------------------------
+
+    def item_response(self, data: dict[str, Any], **kwargs: Any) -> Response:
+        """An item's answer, with its ETag when the resource offers conditional requests."""
+        if self.conditional_requests:
+            kwargs["headers"] = {**kwargs.get("headers", {}), "ETag": conditional.etag(data)}
+        return Response(data, **kwargs)
+
+    def precondition(self) -> conditional.Precondition | None:
+        """The If-Match check a write runs under its lock (services take it as `precondition`), or None."""
+        if not self.conditional_requests or self.if_match is None:
+            return None
+        return conditional.if_match_precondition(self.if_match, lambda item: conditional.etag(self.render_item(item)))
+
+    def check_precondition(self, item: Any) -> None:
+        """If-Match against the item as read: a stale ETag fails before anything else is checked."""
+        check = self.precondition()
+        if check is not None:
+            check(item)
 
     def options(self, request: Request, *args, **kwargs) -> Response:
         return Response(describe_route(request, self, self.wp_route, self.action_map, with_schema=True))
