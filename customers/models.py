@@ -258,3 +258,31 @@ class Download(models.Model):
 
     def __str__(self) -> str:
         return f"{self.download_name or self.download_id} for customer {self.customer_id}"
+
+
+class ImportCheckpoint(models.Model):
+    """Where an import_woocommerce run from a store got to: the stage and the next page, saved with each page's
+    writes, so that a run started again continues there instead of from the beginning."""
+
+    class Stage(models.TextChoices):
+        CUSTOMERS = "customers", _("Customers")
+        ORDERS = "orders", _("Orders")
+        DOWNLOADS = "downloads", _("Downloads")
+        DONE = "done", _("Done")
+
+    source = models.CharField(_("source"), max_length=500, unique=True)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.CUSTOMERS)
+    # The next page of the stage; for downloads, the id of the next customer whose downloads are read.
+    position = models.PositiveBigIntegerField(_("position"), default=1)
+    since = models.DateTimeField(_("since"), null=True, blank=True)
+    # The tallies so far, so a resumed run's summary covers the whole import.
+    tallies = models.JSONField(_("tallies"), default=dict)
+    started = models.DateTimeField(_("started"), default=timezone.now)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("import checkpoint")
+        verbose_name_plural = _("import checkpoints")
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.stage} {self.position}"

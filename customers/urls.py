@@ -1,5 +1,6 @@
 """The customer routes, as WooCommerce registers them, in wc/v1, wc/v2 and wc/v3."""
 
+from customers.exports import DOWNLOADS_V1, EXPORT_V1, DownloadExportViewSet, OrderExportViewSet
 from customers.schema import VERSIONS
 from customers.views import CustomerViewSet
 from wcompat.routers import WcRoutes
@@ -24,3 +25,12 @@ for version in VERSIONS:
         version=version,
     )
     urlpatterns += routes.urls
+
+# This project's own namespace: the order rows, read-only, for moving to another instance (customers.exports).
+exports = WcRoutes(EXPORT_V1.namespace)
+exports.register(r"orders", OrderExportViewSet, {"get": "list"}, "wcompat_v1-order-list", version=EXPORT_V1)
+exports.register(
+    r"orders/(?P<id>[\d]+)", OrderExportViewSet, {"get": "retrieve"}, "wcompat_v1-order-detail", version=EXPORT_V1
+)
+exports.register(r"downloads", DownloadExportViewSet, {"get": "list"}, "wcompat_v1-download-list", version=DOWNLOADS_V1)
+urlpatterns += exports.urls

@@ -61,5 +61,5 @@ def start_receiver(receiver: Receiver) -> Receiver:
 
     receiver.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     receiver.server.daemon_threads = True
-    threading.Thread(target=receiver.server.serve_forever, daemon=True).start()
+    threading.Thread(target=receiver.server.serve_forever, args=(0.05,), daemon=True).start()
     return receiver

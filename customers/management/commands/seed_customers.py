@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from customers.choices import AddressType, CustomerRole, OrderStatus
-from customers.models import ADDRESS_FIELDS, Address, Customer, Order
+from customers.models import ADDRESS_FIELDS, Address, Customer, Order, phone_digits
 
 FIRST_NAMES = [
     "Alice",
@@ -126,9 +126,24 @@ class Command(BaseCommand):
         progress = Progress("customers", customers)
         for batch in batches(customer_rows(), batch_size):
             addresses = [
-                (row[0], kind, row[3], row[4], "", "", "", rng.choice(CITIES), "", "", "US", "", "")
+                (
+                    row[0],
+                    kind,
+                    row[3],
+                    row[4],
+                    "",
+                    "",
+                    "",
+                    rng.choice(CITIES),
+                    "",
+                    "",
+                    "US",
+                    "",
+                    phone,
+                    phone_digits(phone),
+                )
                 for row in batch
-                for kind in AddressType.values
+                for kind, phone in zip(AddressType.values, (f"+1 555 {row[0]:07d}", ""), strict=True)
             ]
             with transaction.atomic():
                 insert_rows(
@@ -148,7 +163,7 @@ class Command(BaseCommand):
                     ),
                     batch,
                 )
-                insert_rows(Address, ("customer_id", "type", *ADDRESS_FIELDS), addresses)
+                insert_rows(Address, ("customer_id", "type", *ADDRESS_FIELDS, "phone_digits"), addresses)
             progress.advance(len(batch))
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

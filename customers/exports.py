@@ -1,0 +1,197 @@
+"""What this project adds for moving stores: `/wp-json/wcompat/v1/orders` and `/downloads`, read-only.
+
+This project serves customers, not WooCommerce's orders; but the order rows customers' figures are computed
+from must move with the customers when one wcompat instance is imported into another (import_woocommerce
+reads a WooCommerce store's /wc/v3/orders, and this route when the source is wcompat). It lives in its own
+namespace, so no WooCommerce client ever mistakes these partial orders for WooCommerce's:
+
+    GET /wp-json/wcompat/v1/orders?per_page=100&page=3&orderby=id&order=asc
+    [{"id": 41, "customer_id": 7, "status": "completed", "total": "12.50", "order_key": "wc_order_…",
+      "date_created": "2026-11-26T23:39:24", "date_created_gmt": "2026-11-26T23:39:24"}, …]
+
+    GET /wp-json/wcompat/v1/downloads?customer_from=120&customers=50
+    -> every download permission (usable or not) of the next 50 customers from id 120 that have any, by
+       customer then id; X-WCompat-Next-Customer: the customer id to ask from next ("" once there is none).
+       WooCommerce has only one customer's usable downloads per request.
+"""
+
+from typing import Any
+
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from customers.models import Download, Order
+from wcompat.args import bounded_id_list
+from wcompat.dates import wc_date, wc_local_date
+from wcompat.exceptions import WcAPIException
+from wcompat.item_schema import ID_ARG, Schema, context_arg, item_schema, readonly
+from wcompat.pagination import Page, collection_args, paginate
+from wcompat.versions import ResourceVersion
+from wcompat.viewsets import WcViewSet
+
+ORDER_SCHEMA = item_schema(
+    "order",
+    {
+        "id": readonly("Unique identifier for the resource.", "integer"),
+        "customer_id": readonly("User ID who owns the order. 0 for guests.", "integer"),
+        "status": readonly("Order status."),
+        "total": readonly("Grand total."),
+        "order_key": readonly("Order key."),
+        "date_created": readonly("The date the order was created, in the site's timezone.", "date-time"),
+        "date_created_gmt": readonly("The date the order was created, as GMT.", "date-time"),
+    },
+)
+EXPORT_V1 = ResourceVersion(namespace="wcompat/v1", rest_base="orders", item_schema=ORDER_SCHEMA, fields=())
+LIST_ARGS: dict[str, Schema] = {
+    "customer": {"description": "Limit result set to orders assigned a specific customer.", "type": "integer"},
+    "order": {
+        "description": "Order sort attribute ascending or descending.",
+        "type": "string",
+        "default": "desc",
+        "enum": ["asc", "desc"],
+    },
+    "orderby": {
+        "description": "Sort collection by object attribute.",
+        "type": "string",
+        "default": "date",
+        "enum": ["date", "id"],
+    },
+    "include": {
+        "description": "Limit result set to specific ids.",
+        "type": "array",
+        "items": {"type": "integer"},
+        "default": [],
+    },
+}
+
+
+class OrderExportViewSet(WcViewSet):
+    """The orders this project keeps, for an import into another instance (list and retrieve, read-only)."""
+
+    version = EXPORT_V1
+    capabilities = {"list": "customers.view_order", "retrieve": "customers.view_order"}
+    schema_name = "Order"
+    action_descriptions = {
+        "list": "The order rows customers' figures come from (this project's extension, for moving stores).",
+        "retrieve": "One order row.",
+    }
+
+    def args_for(self, action: str) -> dict[str, Schema]:
+        if action == "list":
+            return {**collection_args(), **LIST_ARGS}
+        if action == "retrieve":
+            return {"id": dict(ID_ARG), "context": context_arg(ORDER_SCHEMA)}
+        return {}
+
+    def sanitizers_for(self, action: str) -> dict[str, Any]:
+        return {"include": lambda value: bounded_id_list(value, "include")} if action == "list" else {}
+
+    def get_item(self, pk: int, action: str) -> Order:
+        order = Order.objects.filter(pk=pk).first() if int(pk) > 0 else None
+        if order is None:
+            raise WcAPIException("woocommerce_rest_shop_order_invalid_id", "Invalid ID.", 404)
+        return order
+
+    def get_page(self, args: dict[str, Any]) -> Page:
+        orders = Order.objects.all()
+        if args.get("customer"):
+            orders = orders.filter(customer_id=args["customer"])
+        if args["include"]:
+            orders = orders.filter(pk__in=args["include"])
+        sign = "-" if args["order"] == "desc" else ""
+        column = "date_created" if args["orderby"] == "date" else "id"
+        return paginate(orders.order_by(f"{sign}{column}", f"{sign}id"), page=args["page"], per_page=args["per_page"])
+
+    def render_items(self, items: list[Order]) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": order.pk,
+                "customer_id": order.customer_id or 0,
+                "status": order.status,
+                "total": f"{order.total:.2f}",
+                "order_key": order.order_key,
+                "date_created": wc_local_date(order.date_created),
+                "date_created_gmt": wc_date(order.date_created),
+            }
+            for order in items
+        ]
+
+
+DOWNLOAD_SCHEMA = item_schema(
+    "download_permission",
+    {
+        "customer_id": readonly("Customer ID.", "integer"),
+        "order_id": readonly("Order ID.", "integer"),
+        "product_id": readonly("Downloadable product ID.", "integer"),
+        "product_name": readonly("Product name."),
+        "product_url": readonly("Product URL."),
+        "download_id": readonly("Download ID."),
+        "download_name": readonly("Downloadable file name."),
+        "file": readonly("File details.", "object"),
+        "downloads_remaining": readonly("Number of downloads remaining."),
+        "access_expires_gmt": readonly("The date when download access expires, as GMT."),
+        "email": readonly("The billing email the download link carries."),
+    },
+)
+DOWNLOADS_V1 = ResourceVersion(namespace="wcompat/v1", rest_base="downloads", item_schema=DOWNLOAD_SCHEMA, fields=())
+NEXT_CUSTOMER_HEADER = "X-WCompat-Next-Customer"
+
+
+class DownloadExportViewSet(WcViewSet):
+    """Every download permission, a block of customers at a time (for an import into another instance)."""
+
+    version = DOWNLOADS_V1
+    capabilities = {"list": "customers.view_download"}
+    schema_name = "DownloadPermission"
+    action_descriptions = {"list": "Download permissions of the next customers that have any (for moving stores)."}
+
+    def args_for(self, action: str) -> dict[str, Schema]:
+        return {
+            "customer_from": {
+                "description": "The smallest customer ID.",
+                "type": "integer",
+                "default": 1,
+                "minimum": 1,
+            },
+            "customers": {
+                "description": "How many customers (with downloads) to answer for.",
+                "type": "integer",
+                "default": 50,
+                "minimum": 1,
+                "maximum": 500,
+            },
+        }
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        start, count = self.validated["customer_from"], self.validated["customers"]
+        customer_ids = list(
+            Download.objects.filter(customer_id__gte=start)
+            .values_list("customer_id", flat=True)
+            .distinct()
+            .order_by("customer_id")[: count + 1]
+        )
+        more = len(customer_ids) > count
+        customer_ids = customer_ids[:count]
+        downloads = Download.objects.filter(customer_id__in=customer_ids).order_by("customer_id", "id")
+        data = [
+            {
+                "customer_id": download.customer_id,
+                "order_id": download.order_id,
+                "product_id": download.product_id,
+                "product_name": download.product_name,
+                "product_url": download.product_url,
+                "download_id": download.download_id,
+                "download_name": download.download_name,
+                "file": {"name": download.download_name, "file": download.file_url},
+                "downloads_remaining": "unlimited"
+                if download.downloads_remaining is None
+                else str(download.downloads_remaining),
+                "access_expires_gmt": wc_date(download.access_expires) if download.access_expires else "never",
+                "email": download.email,
+            }
+            for download in downloads
+        ]
+        following = str(customer_ids[-1] + 1) if more else ""
+        return Response(
+            data, headers={NEXT_CUSTOMER_HEADER: following, "Access-Control-Expose-Headers": NEXT_CUSTOMER_HEADER}
+        )

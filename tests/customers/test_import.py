@@ -1,0 +1,201 @@
+"""import_woocommerce against a fake store over real HTTP: parsing, rules, reruns, faults and resuming.
+
+(The import from a second live wcompat, 1,000 customers compared field by field, is in test_import_live.py.)
+"""
+
+import json
+from datetime import UTC, datetime
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from customers.importer.records import parse_customer, parse_order
+from customers.importer.run import Importer, ImportOptions
+from customers.importer.source import SourceUnavailable, StoreSource
+from customers.models import Customer, CustomerMeta, ImportCheckpoint, Order
+from tests.customers.fake_store import FakeStore, customer, start_fake_store
+from tests.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+CAPTURES = Path(__file__).resolve().parents[1] / "captures"
+
+
+@pytest.fixture
+def store():
+    started = start_fake_store(FakeStore())
+    started.orders = [
+        {"id": 500 + n, "customer_id": n, "status": "completed", "total": "10.50", "order_key": f"wc_order_k{n}",
+         "date_created_gmt": "2025-03-01T00:00:00"}
+        for n in range(1, 6)
+    ] + [{"id": 900, "customer_id": 0, "status": "completed", "total": "1.00", "order_key": "wc_order_guest",
+          "date_created_gmt": "2025-03-01T00:00:00"}]  # fmt: skip
+    yield started
+    started.server.shutdown()
+    started.server.server_close()
+
+
+def importer(store, waits: list | None = None, **options) -> Importer:
+    source = StoreSource(
+        store.url,
+        "ck_x",
+        "cs_x",
+        timeout=0.5,
+        retries=4,
+        backoff=0.01,
+        sleep=(waits if waits is not None else []).append,
+    )
+    return Importer(source, ImportOptions(**options))
+
+
+def counts(**values: int) -> dict[str, int]:
+    return {"created": 0, "updated": 0, "unchanged": 0, "failed": 0, "skipped": 0, **values}
+
+
+#
+# Reading WooCommerce's answers
+#
+
+
+def test_parses_real_woocommerce_answers():
+    """WooCommerce 3.5.3's v1 customer: shipping without a phone, GMT dates without a _gmt twin, no role."""
+    capture = json.loads((CAPTURES / "03_create_john_doe.json").read_text())
+    row = parse_customer(capture["response"]["json"])
+    assert (row.id, row.email, row.username, row.role, row.meta) == (2, "john.doe@example.com", "john.doe", None, None)
+    assert row.shipping["phone"] == ""
+    assert row.billing["phone"] == "(555) 555-5555"
+    assert row.date_created.isoformat() == "2026-11-26T23:39:24+00:00"
+    listing = json.loads((CAPTURES / "22_list_role_all_orderby_id_desc.json").read_text())["response"]["json"]
+    assert [parse_customer(item).id for item in listing] == [item["id"] for item in listing]
+
+
+def test_parses_orders_of_every_version():
+    v1 = parse_order({"id": 7, "customer_id": 3, "status": "processing", "total": "12.5", "order_key": "k",
+                      "date_created": "2025-01-01T10:00:00"})  # fmt: skip
+    v3 = parse_order({"id": 7, "customer_id": 3, "status": "processing", "total": "12.50", "order_key": "k",
+                      "date_created": "2025-01-01T12:00:00", "date_created_gmt": "2025-01-01T10:00:00"})  # fmt: skip
+    assert v1 == v3
+    assert str(v1.total) == "12.50"
+
+
+#
+# Importing
+#
+
+
+def test_imports_customers_orders_and_keeps_ids(store, api):
+    summary = importer(store).run()
+    assert summary.tallies["customers"].as_dict() == {
+        "created": 250,
+        "updated": 0,
+        "unchanged": 0,
+        "failed": 0,
+        "skipped": 0,
+    }
+    assert summary.tallies["orders"].created == 5
+    assert summary.tallies["orders"].skipped == 1  # the guest's
+    assert sorted(Customer.objects.values_list("pk", flat=True)) == list(range(1, 251))
+    body = api.get("/wp-json/wc/v3/customers/7").json()
+    source = customer(7)
+    for name in ("email", "username", "first_name", "role", "date_created_gmt", "date_modified_gmt", "billing"):
+        assert body[name] == source[name], name
+    assert body["shipping"] == source["shipping"]
+    assert body["meta_data"] == source["meta_data"]
+    assert body["is_paying_customer"] is False
+    v2 = api.get("/wp-json/wc/v2/customers/3").json()
+    assert (v2["orders_count"], v2["total_spent"]) == (1, "10.50")
+    # New customers made here get ids past the imported ones.
+    created = api.post("/wp-json/wc/v3/customers", {"email": "after@example.com"}, format="json").json()
+    assert created["id"] > 250
+    assert Customer.objects.get(pk=1).password.startswith("!")  # no usable password comes through the API
+
+
+def test_a_rerun_writes_only_what_changed(store):
+    importer(store).run()
+    store.customers[4]["first_name"] = "Changed"
+    store.customers.append(customer(251))
+    summary = importer(store).run()
+    assert summary.tallies["customers"].as_dict() == {
+        "created": 1,
+        "updated": 1,
+        "unchanged": 249,
+        "failed": 0,
+        "skipped": 0,
+    }
+    assert summary.tallies["orders"].unchanged == 5
+    assert Customer.objects.get(pk=5).first_name == "Changed"
+    assert CustomerMeta.objects.count() == 251
+
+
+def test_since_and_dry_run(store):
+    importer(store).run()
+    store.customers[0].update(first_name="New", date_modified_gmt="2026-01-01T00:00:00")
+    dry = importer(store, dry_run=True).run()
+    assert dry.tallies["customers"].updated == 1
+    assert Customer.objects.get(pk=1).first_name == "First1"  # nothing written
+    summary = importer(store, since=datetime(2025, 6, 1, tzinfo=UTC)).run()
+    assert summary.tallies["customers"].as_dict()["updated"] == 1
+    assert summary.tallies["customers"].unchanged == 249
+    assert Customer.objects.get(pk=1).first_name == "New"
+
+
+def test_bad_data_is_reported_and_the_rest_comes_over(store):
+    CustomerFactory(id=999, username="taken", email="c3@example.com")
+    store.customers[0]["email"] = "john@localhost"  # WordPress accepted it once; is_email refuses it today
+    store.customers[1]["username"] = "bad name!"
+    summary = importer(store).run()
+    failures = dict(summary.tallies["customers"].failures)
+    assert failures == {
+        1: "Invalid email address",
+        2: "Please provide a valid account username.",
+        3: "Customer 999 already has the email c3@example.com.",
+    }
+    assert summary.tallies["customers"].created == 247
+    assert not Customer.objects.filter(pk__in=[1, 2, 3]).exists()
+    assert summary.tallies["orders"].skipped == 4  # the refused customers' orders and the guest's
+
+
+#
+# Faults
+#
+
+
+def test_every_kind_of_fault_is_retried(store):
+    store.faults = {("customers", 1): ["500", "429"], ("customers", 2): ["slow", "drop"], ("orders", 1): ["500"]}
+    waits = []
+    summary = importer(store, waits).run()
+    assert Customer.objects.count() == 250
+    assert summary.retried_requests == 5
+    assert 3.0 in waits  # the 429's Retry-After
+    assert store.pages_read("customers") == [1, 1, 1, 2, 2, 2, 3]
+
+
+def test_an_interrupted_run_resumes_from_its_checkpoint(store):
+    store.faults = {("customers", 2): ["500"] * 10}
+    with pytest.raises(SourceUnavailable, match="HTTP 500"):
+        importer(store).run()
+    assert Customer.objects.count() == 100
+    checkpoint = ImportCheckpoint.objects.get()
+    assert (checkpoint.stage, checkpoint.position) == ("customers", 2)
+
+    store.faults, store.requests = {}, []
+    summary = importer(store).run()
+    assert summary.resumed_from == {"stage": "customers", "position": 2}
+    assert store.pages_read("customers")[:2] == [2, 3]
+    assert summary.tallies["customers"].created == 250  # the first run's 100 are counted in
+    assert Customer.objects.count() == 250
+    assert ImportCheckpoint.objects.get().stage == "done"
+
+
+def test_the_command_reports_as_json_and_fails_clearly(store):
+    out = StringIO()
+    call_command("import_woocommerce", url=store.url, key="ck", secret="cs", quiet=True, json=True, stdout=out)
+    summary = json.loads(out.getvalue())
+    assert summary["customers"]["created"] == 250
+    assert summary["orders"] == {"created": 5, "updated": 0, "unchanged": 0, "failed": 0, "skipped": 1}
+    assert summary["customers_per_second"] > 0
+    store.faults = {("customers", 1): ["500"] * 20}
+    with pytest.raises(CommandError, match="Run the same command again"):
+        call_command("import_woocommerce", url=store.url, key="ck", secret="cs", quiet=True, retries=1, backoff=0.01)
+    assert Order.objects.count() == 5
