@@ -10,6 +10,11 @@ from config.views import bare_json
 from wcompat.routers import ROUTES, wp_path
 from wcompat.views import NamespaceIndexView, NoRouteView, RootIndexView
 
+# The admin's pages use the whole width (its sections are on the home page): the customer list fits 1,400 px.
+admin.site.enable_nav_sidebar = False
+admin.site.site_header = "wcompat administration"
+admin.site.site_title = "wcompat"
+
 # The resources register their routes in their namespaces (wc/v1, wc/v2, wc/v3) as their URLs load.
 resources = [path("wp-json/", include("customers.urls")), path("wp-json/", include("webhooks.urls"))]
 

@@ -1,18 +1,122 @@
+"""The admin, as a shop operator uses it: find a customer, check their orders, fix an address.
+
+Every write goes through customers.services, as the API's do: the form runs the services' checks and shows
+their errors on the fields they concern; the save calls the services. CSV/JSON export and a previewed CSV
+import (django-import-export) take the same road (customers.resources).
+"""
+
 import json
+from typing import Any
 
 from django import forms
-from django.contrib import admin
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.contrib import admin, messages
+from django.db.models import DateTimeField, OuterRef, QuerySet, Subquery
+from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from import_export.admin import ExportActionMixin, ImportExportMixin
+from import_export.formats.base_formats import CSV, JSON
 
-from customers.models import Address, Customer, CustomerMeta, Download, Order
-from customers.selectors import annotate_order_stats
+from customers import services
+from customers.choices import EDITABLE_ROLES, AddressType, CustomerRole
+from customers.models import ADDRESS_FIELDS, Customer, CustomerMeta, Download, Order
+from customers.resources import CustomerResource
+from customers.schema import V3
+from customers.selectors import annotate_order_stats, attach_meta, customer_get
+from customers.serializers import RenderContext, render_customer
+from wcompat.dates import as_datetime
+from wcompat.exceptions import WcAPIException
+
+# Which form field a service's error belongs to, by its code.
+ERROR_FIELDS = {
+    "customer_invalid_email": "email",
+    "registration-error-invalid-email": "email",
+    "registration-error-email-exists": "email",
+    "user_email_too_long": "email",
+    "woocommerce_rest_customer_invalid_email": "email",
+    "customer_invalid_billing_email": "billing_email",
+    "registration-error-invalid-username": "username",
+    "registration-error-username-exists": "username",
+    "user_login_too_long": "username",
+    "woocommerce_rest_customer_invalid_argument": "username",
+    "woocommerce_rest_customer_invalid_role": "role",
+}
+ADDRESS_LABELS = {"address_1": "Address line 1", "address_2": "Address line 2"}
 
 
-class AddressInline(admin.StackedInline):
-    model = Address
-    extra = 0
-    max_num = 2
+def _address_fields() -> dict[str, forms.Field]:
+    fields = {}
+    for kind in AddressType.values:
+        for key in ADDRESS_FIELDS:
+            label = ADDRESS_LABELS.get(key, key.replace("_", " ").capitalize())
+            fields[f"{kind}_{key}"] = forms.CharField(
+                label=label, required=False, widget=forms.TextInput(attrs={"class": "vTextField"})
+            )
+    return fields
+
+
+# billing_first_name … shipping_phone, declared as form fields (they are Address rows, not Customer columns).
+AddressFields = type("AddressFields", (forms.Form,), _address_fields())
+
+
+class CustomerForm(AddressFields, forms.ModelForm):
+    """One customer with both addresses; the services decide what is valid."""
+
+    password = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="Leave empty to keep the current password (a new customer then has none usable).",
+    )
+
+    class Meta:
+        model = Customer
+        fields = ("username", "email", "first_name", "last_name", "display_name", "role")
+        widgets = {
+            "first_name": forms.TextInput(attrs={"class": "vTextField"}),
+            "last_name": forms.TextInput(attrs={"class": "vTextField"}),
+            "display_name": forms.TextInput(attrs={"class": "vTextField"}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget = forms.EmailInput(attrs={"class": "vTextField"})
+        if self.instance.pk:
+            for address in self.instance.addresses.all():
+                for key in ADDRESS_FIELDS:
+                    self.initial[f"{address.type}_{key}"] = getattr(address, key)
+            self.fields["username"].disabled = True  # WordPress logins are not editable
+            self.fields["username"].help_text = "Logins cannot be changed."
+
+    def address(self, kind: str) -> dict[str, str]:
+        return {key: self.cleaned_data.get(f"{kind}_{key}", "") for key in ADDRESS_FIELDS}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        try:
+            if self.instance.pk:
+                record = customer_get(self.instance.pk)
+                self._check_role_rules(record, data)
+                services.check_update(
+                    customer=record, email=data.get("email"), billing=self.address("billing"), role=data.get("role")
+                )
+            else:
+                services.check_create(
+                    email=data.get("email") or "", username=data.get("username") or "", billing=self.address("billing")
+                )
+        except WcAPIException as error:
+            self.add_error(ERROR_FIELDS.get(error.code), error.message)
+        return data
+
+    def _check_role_rules(self, record, data: dict[str, Any]) -> None:
+        """The API's role rules: the email and password of users who are not customers or subscribers stay."""
+        if record.role in EDITABLE_ROLES:
+            return
+        if data.get("email") and data["email"] != record.email:
+            self.add_error("email", f"The email of a user with role {record.role} cannot be changed here.")
+        if data.get("password"):
+            self.add_error("password", f"The password of a user with role {record.role} cannot be changed here.")
 
 
 class CustomerMetaForm(forms.ModelForm):
@@ -21,7 +125,7 @@ class CustomerMetaForm(forms.ModelForm):
     class Meta:
         model = CustomerMeta
         fields = ("key", "value")
-        widgets = {"value": forms.TextInput(attrs={"size": 60})}
+        widgets = {"key": forms.TextInput(attrs={"size": 30}), "value": forms.TextInput(attrs={"size": 60})}
 
     def clean_value(self) -> str:
         value = self.cleaned_data["value"]
@@ -42,10 +146,22 @@ class CustomerMetaInline(admin.TabularInline):
 
 
 class OrderInline(admin.TabularInline):
+    """The customer's orders, newest first, each a link to its own page."""
+
     model = Order
     extra = 0
-    fields = ("status", "total", "date_created", "order_key")
-    show_change_link = True
+    fields = ("order_link", "status", "total", "date_created", "order_key")
+    readonly_fields = fields
+    ordering = ("-date_created", "-id")
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description="Order")
+    def order_link(self, order: Order) -> str:
+        return format_html('<a href="{}">#{}</a>', reverse("admin:customers_order_change", args=[order.pk]), order.pk)
 
 
 class DownloadInline(admin.TabularInline):
@@ -55,29 +171,70 @@ class DownloadInline(admin.TabularInline):
     raw_id_fields = ("order",)
 
 
-@admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
-    """Customers with their addresses, orders and download permissions; statistics computed per page."""
+ADDRESS_FIELDSETS = tuple(
+    (
+        f"{kind.capitalize()} address",
+        {"fields": tuple(f"{kind}_{key}" for key in ADDRESS_FIELDS), "classes": ("address-column",)},
+    )
+    for kind in AddressType.values
+)
 
+
+@admin.register(Customer)
+class CustomerAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
+    """Customers with their addresses side by side, orders, downloads and meta data; figures computed in SQL."""
+
+    form = CustomerForm
+    resource_classes = [CustomerResource]
+    formats = [CSV, JSON]
+    import_formats = [CSV]
     list_display = (
         "id",
-        "username",
         "email",
-        "first_name",
-        "last_name",
+        "full_name",
         "role",
         "orders_count",
         "total_spent",
-        "date_created",
+        "last_order_date",
+        "created",
     )
-    list_filter = ("role",)
+    list_display_links = ("id", "email")
+    list_filter = ("role", "is_paying_customer", "date_created")
+    date_hierarchy = "date_created"
     search_fields = ("email", "username", "first_name", "last_name")
+    search_help_text = "Email, username or name; a number finds that customer id too."
     ordering = ("-id",)
-    readonly_fields = ("password", "date_created", "date_modified")
-    inlines = [AddressInline, CustomerMetaInline, OrderInline, DownloadInline]
+    list_per_page = 50
+    readonly_fields = ("figures", "date_created", "date_modified", "api_json")
+    inlines = [OrderInline, DownloadInline, CustomerMetaInline]
+
+    class Media:
+        css = {"all": ("customers/admin.css",)}
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        account = ("username", "email", "first_name", "last_name", "display_name", "role", "password")
+        fieldsets = [(None, {"fields": account})]
+        fieldsets += ADDRESS_FIELDSETS
+        if obj is not None:
+            fieldsets.append(("Figures", {"fields": ("figures", "date_created", "date_modified", "api_json")}))
+        return fieldsets
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Customer]:
-        return annotate_order_stats(super().get_queryset(request))
+        last_order = Order.objects.filter(customer=OuterRef("pk")).order_by("-date_created").values("date_created")[:1]
+        return annotate_order_stats(super().get_queryset(request)).annotate(
+            last_order_date=Subquery(last_order, output_field=DateTimeField())
+        )
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Customer], search_term: str):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term.isascii() and term.isdigit() and len(term) < 19:
+            results = results | queryset.filter(pk=int(term))
+        return results, may_have_duplicates
+
+    @admin.display(description="Name", ordering="last_name")
+    def full_name(self, customer: Customer) -> str:
+        return f"{customer.first_name} {customer.last_name}".strip()
 
     @admin.display(description="Orders", ordering="orders_count")
     def orders_count(self, customer: Customer) -> int:
@@ -87,6 +244,95 @@ class CustomerAdmin(admin.ModelAdmin):
     def total_spent(self, customer: Customer) -> str:
         return f"{customer.total_spent:.2f}"
 
+    @admin.display(description="Last order", ordering="last_order_date")
+    def last_order_date(self, customer: Customer) -> str:
+        return customer.last_order_date.strftime("%Y-%m-%d") if customer.last_order_date else "—"
+
+    @admin.display(description="Date created", ordering="date_created")
+    def created(self, customer: Customer) -> str:
+        return timezone.localtime(customer.date_created).strftime("%Y-%m-%d")
+
+    @admin.display(description="Orders and spending")
+    def figures(self, customer: Customer) -> str:
+        record = customer_get(customer.pk)
+        last_date = as_datetime(record.last_order_date)
+        last = f"#{record.last_order_id} on {last_date:%Y-%m-%d}" if record.last_order_id else "none"
+        paying = "yes" if record.is_paying_customer else "no"
+        return (
+            f"{record.orders_count} orders, {record.total_spent:.2f} spent (paid and completed orders);"
+            f" last order: {last}; paying customer: {paying}"
+        )
+
+    @admin.display(description="API")
+    def api_json(self, customer: Customer) -> str:
+        url = reverse("admin:customers_customer_json", args=[customer.pk])
+        return format_html('<a href="{}">This customer as wc/v3 answers it (JSON)</a>', url)
+
+    # Writes, through the services -------------------------------------------------------------------
+
+    def save_model(self, request: HttpRequest, obj: Customer, form: CustomerForm, change: bool) -> None:
+        data = form.cleaned_data
+        values = {
+            "email": data["email"],
+            "first_name": data["first_name"],
+            "last_name": data["last_name"],
+            "billing": form.address("billing"),
+            "shipping": form.address("shipping"),
+            "password": data.get("password") or "",
+        }
+        if change:
+            record = services.customer_update(
+                customer=customer_get(obj.pk), role=data["role"], display_name=data["display_name"], **values
+            )
+        else:
+            record = services.customer_create(username=data.get("username") or "", **values)
+            if data["role"] != CustomerRole.CUSTOMER or data["display_name"]:
+                fields = {"role": data["role"], "display_name": data["display_name"] or None}
+                record = services.customer_update(customer=record, **fields)
+        obj.pk = record.id
+        obj._state.adding = False
+
+    def delete_model(self, request: HttpRequest, obj: Customer) -> None:
+        services.customer_delete(customer=customer_get(obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Customer]) -> None:
+        for customer in queryset:
+            services.customer_delete(customer=customer_get(customer.pk))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Customer | None = None) -> bool:
+        # The API's role rule: only customers and subscribers may be deleted.
+        if obj is not None and obj.role not in EDITABLE_ROLES:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def changeform_view(self, request: HttpRequest, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except WcAPIException as error:
+            # Another writer got there between the form's checks and the save: nothing was written.
+            messages.error(request, f"Not saved: {error.message}")
+            return HttpResponseRedirect(request.get_full_path())
+
+    # The customer's JSON ----------------------------------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.json_view)
+        return [path("<int:pk>/json/", view, name="customers_customer_json"), *super().get_urls()]
+
+    def json_view(self, request: HttpRequest, pk: int) -> JsonResponse:
+        record = customer_get(pk)
+        if record is None or not self.has_view_permission(request):
+            error = {"code": "wc_user_invalid_id", "message": "Invalid user ID.", "data": {"status": 404}}
+            return JsonResponse(error, status=404)
+        context = RenderContext(
+            version=V3,
+            rest_base=request.build_absolute_uri("/wp-json").rstrip("/"),
+            secure=request.is_secure(),
+            show_meta=request.user.is_superuser,
+        )
+        attach_meta([record])
+        return JsonResponse(render_customer(record, context), json_dumps_params={"indent": 2, "ensure_ascii": False})
+
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
@@ -95,6 +341,16 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ("order_key", "customer__email")
     raw_id_fields = ("customer",)
     list_select_related = ("customer",)
+
+    def save_model(self, request: HttpRequest, obj: Order, form, change: bool) -> None:
+        services.order_save(obj)
+
+    def delete_model(self, request: HttpRequest, obj: Order) -> None:
+        services.order_delete(obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        for order in queryset:
+            services.order_delete(order)
 
 
 @admin.register(Download)

@@ -268,6 +268,23 @@ def _existing_meta(customer_id: int) -> list[tuple[int, str, Any]]:
 #
 
 
+def check_create(*, email: str, username: str = "", billing: dict[str, Any] | None = None) -> str:
+    """customer_create()'s checks, in WooCommerce's order, without writing; returns the username as it would
+    be stored ("" when one is to be generated). The admin's forms run them to show their errors."""
+    check_email(email)
+    check_billing_email(billing)
+    if not email:
+        raise WcAPIException(CustomerErrorCode.REGISTRATION_INVALID_EMAIL, "Please provide a valid email address.", 400)
+    if email_taken(email):
+        raise email_exists_error(email)
+    check_email_length(email)
+    if username:
+        username = check_username(username)
+        if Customer.objects.with_username(username).exists():
+            raise username_exists_error()
+    return username
+
+
 def customer_create(
     *,
     email: str,
@@ -285,18 +302,8 @@ def customer_create(
     request may take the email or the username between the checks and the insert: the database's unique
     constraints then answer with WooCommerce's error, and a generated username is generated again.
     """
-    check_email(email)
-    check_billing_email(billing)
-    if not email:
-        raise WcAPIException(CustomerErrorCode.REGISTRATION_INVALID_EMAIL, "Please provide a valid email address.", 400)
-    if email_taken(email):
-        raise email_exists_error(email)
-    check_email_length(email)
+    username = check_create(email=email, username=username, billing=billing)
     generated = not username
-    if not generated:
-        username = check_username(username)
-        if Customer.objects.with_username(username).exists():
-            raise username_exists_error()
     fields: dict[str, Any] = {"first_name": _clean_text(first_name), "last_name": _clean_text(last_name)}
     fields.update(billing=billing, shipping=shipping)
     _apply_internal_meta(meta_data, fields)
@@ -556,6 +563,28 @@ def _create_alone(item: dict[str, Any]) -> CustomerRecord | WcAPIException:
 #
 
 
+def check_update(
+    *,
+    customer: CustomerRecord,
+    email: str | None = None,
+    username: str | None = None,
+    billing: dict[str, Any] | None = None,
+    role: str | None = None,
+) -> None:
+    """customer_update()'s checks, without writing (the admin's forms run them to show their errors)."""
+    changing_email = bool(email) and email != customer.email
+    if changing_email and (email.upper() == customer.email.upper() or email_taken(email)):
+        raise email_invalid_on_update_error()
+    if username and sanitize_user(username) != customer.username:
+        raise WcAPIException(CustomerErrorCode.USERNAME_NOT_EDITABLE, "Username isn't editable.", 400)
+    if email:
+        check_email(email)
+        check_email_length(email)
+    check_billing_email(billing)
+    if role and role not in CustomerRole.values:
+        raise WcAPIException("woocommerce_rest_customer_invalid_role", f"{role} is not a role.", 400)
+
+
 def customer_update(
     *,
     customer: CustomerRecord,
@@ -568,29 +597,29 @@ def customer_update(
     shipping: dict[str, Any] | None = None,
     meta_data: list[dict[str, Any]] | None = None,
     precondition: Precondition | None = None,
+    role: str | None = None,
+    display_name: str | None = None,
 ) -> CustomerRecord:
     """Partial update: fields not given are kept, addresses merge key by key; returns the customer as stored.
+
+    `role` and `display_name` are the admin's to change (WooCommerce's API changes neither).
 
     `precondition` (If-Match) runs on the customer as stored, locked, in the update's transaction.
 
     The email is checked as WooCommerce checks it: one that any user has (in any letter case) and that is
     not byte for byte the current one is refused, so is changing only its letter case.
     """
-    changing_email = bool(email) and email != customer.email
-    if changing_email and (email.upper() == customer.email.upper() or email_taken(email)):
-        raise email_invalid_on_update_error()
-    if username and sanitize_user(username) != customer.username:
-        raise WcAPIException(CustomerErrorCode.USERNAME_NOT_EDITABLE, "Username isn't editable.", 400)
-    if email:
-        check_email(email)
-        check_email_length(email)
-    check_billing_email(billing)
+    check_update(customer=customer, email=email, username=username, billing=billing, role=role)
     fields: dict[str, Any] = {"first_name": _clean_text(first_name), "last_name": _clean_text(last_name)}
     fields.update(billing=billing, shipping=shipping)
     _apply_internal_meta(meta_data, fields)
     changes: dict[str, Any] = {name: fields[name] for name in ("first_name", "last_name") if fields[name] is not None}
+    if display_name is not None:
+        fields["display_name"] = display_name
     if "display_name" in fields:
         changes["display_name"] = fields["display_name"]
+    if role:
+        changes["role"] = role
     if email:
         changes["email"] = email
     if password:

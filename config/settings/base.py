@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "import_export",
     "wcompat",
     "customers",
     "webhooks",

@@ -114,7 +114,11 @@ def start_fake_store(store: FakeStore) -> FakeStore:
         def log_message(self, *args) -> None:
             pass
 
-    store.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class QuietServer(ThreadingHTTPServer):
+        def handle_error(self, request, client_address) -> None:
+            pass  # a client that gave up on a slow answer (the faults are deliberate)
+
+    store.server = QuietServer(("127.0.0.1", 0), Handler)
     store.server.daemon_threads = True
     threading.Thread(target=store.server.serve_forever, args=(0.05,), daemon=True).start()
     return store

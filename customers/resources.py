@@ -1,0 +1,139 @@
+"""Customers as CSV/JSON rows for the admin's export and previewed import (django-import-export).
+
+One row per customer: the account columns, then billing_* and shipping_* for each address key; the order
+figures are exported too, and ignored on import. An import runs every row through customers.services (the
+checks first, so that the preview shows each refused row with the services' reason; then the write), so a
+row the API would refuse is refused here too.
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from import_export import fields, resources
+
+from customers import services
+from customers.choices import AddressType
+from customers.models import ADDRESS_FIELDS, Customer
+from customers.selectors import annotate_order_stats, customer_get
+from wcompat.exceptions import WcAPIException
+
+ACCOUNT_COLUMNS = ("id", "email", "username", "first_name", "last_name", "role")
+
+
+class AddressField(fields.Field):
+    """billing_city and the like: read from the customer's address, staged on import for the services."""
+
+    def __init__(self, kind: str, key: str) -> None:
+        super().__init__(attribute=None, column_name=f"{kind}_{key}")
+        self.kind, self.key = kind, key
+
+    def get_value(self, instance: Customer) -> str:
+        staged = getattr(instance, "staged_addresses", {}).get(self.kind, {})
+        if self.key in staged:
+            return staged[self.key]
+        if instance.pk is None:
+            return ""
+        for address in instance.addresses.all():
+            if address.type == self.kind:
+                return getattr(address, self.key)
+        return ""
+
+    def save(self, instance: Customer, row: dict[str, Any], is_m2m: bool = False, **kwargs) -> None:
+        if self.column_name not in row:
+            return  # a column the file does not have keeps what is stored
+        value = row[self.column_name]
+        if not hasattr(instance, "staged_addresses"):
+            instance.staged_addresses = {}
+        instance.staged_addresses.setdefault(self.kind, {})[self.key] = "" if value is None else str(value)
+
+
+class FigureField(fields.Field):
+    """orders_count and total_spent: exported, never imported."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(attribute=name, column_name=name, readonly=True)
+
+    def get_value(self, instance: Customer) -> Any:
+        value = getattr(instance, self.attribute, None)
+        return f"{value:.2f}" if self.attribute == "total_spent" and value is not None else value
+
+
+class CustomerResource(resources.ModelResource):
+    orders_count = FigureField("orders_count")
+    total_spent = FigureField("total_spent")
+
+    class Meta:
+        model = Customer
+        fields = (*ACCOUNT_COLUMNS, "date_created", "orders_count", "total_spent")
+        export_order = (*ACCOUNT_COLUMNS, "date_created", "orders_count", "total_spent")
+        import_id_fields = ("id",)
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = False
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        for kind in AddressType.values:
+            for key in ADDRESS_FIELDS:
+                field = AddressField(kind, key)
+                self.fields[field.column_name] = field
+        self.fields["date_created"].readonly = True
+
+    def get_queryset(self):
+        return annotate_order_stats(Customer.objects.all()).prefetch_related("addresses").order_by("id")
+
+    def filter_export(self, queryset, **kwargs):
+        return annotate_order_stats(queryset).prefetch_related("addresses")
+
+    # Import: the services' checks in the preview, the services' writes on confirmation ---------------
+
+    def _addresses(self, instance: Customer) -> dict[str, dict[str, str] | None]:
+        staged = getattr(instance, "staged_addresses", {})
+        return {kind: staged.get(kind) for kind in AddressType.values}
+
+    def validate_instance(self, instance: Customer, import_validation_errors=None, validate_unique=True) -> None:
+        errors = dict(import_validation_errors or {})
+        addresses = self._addresses(instance)
+        try:
+            if instance.pk and Customer.objects.filter(pk=instance.pk).exists():
+                services.check_update(
+                    customer=customer_get(instance.pk),
+                    email=instance.email,
+                    username=instance.username,
+                    billing=addresses["billing"],
+                    role=instance.role,
+                )
+            else:
+                services.check_create(
+                    email=instance.email or "", username=instance.username or "", billing=addresses["billing"]
+                )
+        except WcAPIException as error:
+            errors.setdefault("email" if "email" in error.code else "__all__", []).append(error.message)
+        if errors:
+            raise ValidationError(errors)
+
+    def do_instance_save(self, instance: Customer, is_create: bool) -> None:
+        addresses = self._addresses(instance)
+        values = {
+            "email": instance.email,
+            "first_name": instance.first_name,
+            "last_name": instance.last_name,
+            **{kind: value for kind, value in addresses.items() if value is not None},
+        }
+        try:
+            existing = customer_get(instance.pk) if instance.pk else None
+            if existing is None:
+                record = services.customer_create(username=instance.username or "", **values)
+                if instance.role and instance.role != record.role:
+                    record = services.customer_update(customer=record, role=instance.role)
+            else:
+                record = services.customer_update(customer=existing, role=instance.role or None, **values)
+        except WcAPIException as error:
+            raise ValidationError(error.message) from None
+        instance.pk = record.id
+
+    def import_instance(self, instance: Customer, row: dict[str, Any], **kwargs) -> None:
+        super().import_instance(instance, row, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, AddressField):
+                field.save(instance, row)
