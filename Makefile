@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: serve test lint install
+.PHONY: serve test quick lint install
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -36,6 +36,12 @@ serve: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Everything but the slow tests (live servers, gunicorn, schemathesis, the browser, the official clients),
+# on SQLite: under 20 seconds.
+quick: export DJANGO_SETTINGS_MODULE = config.settings.test
+quick: install
+	$(VENV)/bin/pytest -q -m "not slow"
 
 # The whole test suite, with the checks CI runs first.
 test: export DJANGO_SETTINGS_MODULE = config.settings.test

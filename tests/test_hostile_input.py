@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from customers import services
 from customers.models import Address, Customer, CustomerMeta
 from tests.factories import CustomerFactory
-from wcompat import oauth
+from tests.oauth_client import client_signature
 from wcompat.models import ApiKey, IdempotencyRecord
 
 pytestmark = pytest.mark.django_db
@@ -72,8 +72,9 @@ def test_multipart_body_signed_with_oauth_creates(admin_key):
         "oauth_signature_method": "HMAC-SHA256",
     }
     # PHP fills $_POST from a multipart body too, so WooCommerce signs its fields like a form's.
-    base = oauth.signature_base_string("POST", f"http://testserver{URL}", {**fields, **signed})
-    signed["oauth_signature"] = oauth.sign(base, admin_key.consumer_secret, "HMAC-SHA256")
+    signed["oauth_signature"] = client_signature(
+        "POST", f"http://testserver{URL}", {**fields, **signed}, admin_key.consumer_secret
+    )
     response = APIClient(HTTP_HOST="testserver").post(
         f"{URL}?{urlencode(signed)}", multipart(fields), content_type=MULTIPART
     )

@@ -12,3 +12,7 @@ if not os.environ.get("DATABASE_URL"):
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WCOMPAT_ALLOW_INSECURE_KEY_AUTH = False
 LOGGING["root"]["level"] = "WARNING"
+
+# wcompat's own tests serve a throwaway resource (tests/wcompat/throwaway): a model with two fields, no migrations.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.wcompat.throwaway"]
+MIGRATION_MODULES = {"throwaway": None}

@@ -11,13 +11,19 @@ from tests.factories import CustomerFactory, UserFactory, make_api_key
 
 pytestmark = pytest.mark.django_db
 
-URL = "/wp-json/wc/v1/customers/batch"
+VERSIONS = ("wc/v1", "wc/v2", "wc/v3")
 
 
-def test_batch_create_update_delete(api):
+@pytest.fixture(params=VERSIONS)
+def url(request) -> str:
+    """The batch route in each version: batches behave the same in all three."""
+    return f"/wp-json/{request.param}/customers/batch"
+
+
+def test_batch_create_update_delete(api, url):
     c1, c2, c3, c4 = CustomerFactory.create_batch(4)
     response = api.post(
-        URL,
+        url,
         {
             "update": [{"id": c1.pk, "last_name": "McTest"}],
             "delete": [c2.pk, c3.pk],
@@ -35,19 +41,23 @@ def test_batch_create_update_delete(api):
     assert body["create"][0]["_links"]["self"][0]["href"].endswith(f"/customers/{body['create'][0]['id']}")
     assert [item["id"] for item in body["delete"]] == [c2.pk, c3.pk]
     assert "error" not in body["delete"][0]
-    remaining = {item["id"] for item in api.get("/wp-json/wc/v1/customers").json()}
+    remaining = {item["id"] for item in api.get(url.removesuffix("/batch")).json()}
     assert remaining == {c1.pk, c4.pk, body["create"][0]["id"]}
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch"])
-def test_batch_methods(api, method):
-    response = getattr(api, method)(URL, {"create": [{"email": "a@woo.local"}]}, format="json")
+def test_batch_methods(api, method, url):
+    response = getattr(api, method)(url, {"create": [{"email": "a@woo.local"}]}, format="json")
     assert response.status_code == status.HTTP_200_OK
+    [created] = response.json()["create"]
+    assert "error" not in created
+    assert created["email"] == "a@woo.local"
+    assert Customer.objects.filter(pk=created["id"], email="a@woo.local").exists()
 
 
-def test_batch_over_the_limit_is_413_and_does_nothing(api):
+def test_batch_over_the_limit_is_413_and_does_nothing(api, url):
     response = api.post(
-        URL, {"create": [{"email": f"bulk{i}@woo.local"} for i in range(100)], "delete": [1]}, format="json"
+        url, {"create": [{"email": f"bulk{i}@woo.local"} for i in range(100)], "delete": [1]}, format="json"
     )
     assert response.status_code == status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     assert response.json() == {
@@ -58,15 +68,15 @@ def test_batch_over_the_limit_is_413_and_does_nothing(api):
     assert not Customer.objects.exists()
 
 
-def test_batch_limit_is_a_setting(api, settings):
+def test_batch_limit_is_a_setting(api, settings, url):
     settings.WCOMPAT_BATCH_LIMIT = 1
-    response = api.post(URL, {"delete": [1, 2]}, format="json")
+    response = api.post(url, {"delete": [1, 2]}, format="json")
     assert response.json()["message"] == "Unable to accept more than 1 items for this request."
 
 
-def test_batch_item_errors_are_reported_in_place(api, customer):
+def test_batch_item_errors_are_reported_in_place(api, customer, url):
     response = api.post(
-        URL,
+        url,
         {
             "create": [
                 {"email": "test@woo.local"},
@@ -111,10 +121,10 @@ def test_batch_item_errors_are_reported_in_place(api, customer):
     assert sorted(Customer.objects.values_list("email", flat=True)) == ["c@woo.local", "ok@woo.local", "test@woo.local"]
 
 
-def test_batch_respects_role_rules(api):
+def test_batch_respects_role_rules(api, url):
     admin = CustomerFactory(admin=True)
     response = api.post(
-        URL,
+        url,
         {
             "create": [{"email": "test_customer@example.com", "role": "administrator"}],
             "update": [{"id": admin.pk, "email": "dummy_email@example.com"}],
@@ -130,27 +140,27 @@ def test_batch_respects_role_rules(api):
     assert Customer.objects.filter(pk=admin.pk).exists()
 
 
-def test_batch_delete_accepts_objects(api, customer):
-    response = api.post(URL, {"delete": [{"id": customer.pk}]}, format="json")
+def test_batch_delete_accepts_objects(api, customer, url):
+    response = api.post(url, {"delete": [{"id": customer.pk}]}, format="json")
     assert response.json()["delete"][0]["id"] == customer.pk
     assert not Customer.objects.exists()
 
 
 @pytest.mark.parametrize("body", [{}, {"create": []}, {"create": "nonsense"}, {"delete": [0]}])
-def test_empty_batch_is_an_empty_list(api, body):
-    response = api.post(URL, body, format="json")
+def test_empty_batch_is_an_empty_list(api, body, url):
+    response = api.post(url, body, format="json")
     assert response.status_code == status.HTTP_200_OK
     assert response.json() == []
 
 
-def test_batch_needs_the_batch_permission(anon, db):
+def test_batch_needs_the_batch_permission(anon, db, url):
     user = UserFactory()
     user.user_permissions.add(*Permission.objects.filter(codename__in=["add_customer", "view_customer"]))
     client = client_for(make_api_key(user=user))
-    response = client.post(URL, {"create": [{"email": "a@woo.local"}]}, format="json")
+    response = client.post(url, {"create": [{"email": "a@woo.local"}]}, format="json")
     assert response.status_code == status.HTTP_403_FORBIDDEN
     assert response.json()["code"] == "woocommerce_rest_cannot_batch"
-    assert anon.post(URL, {}, format="json").status_code == status.HTTP_401_UNAUTHORIZED
+    assert anon.post(url, {}, format="json").status_code == status.HTTP_401_UNAUTHORIZED
 
 
 @pytest.mark.parametrize("namespace", ["wc/v1", "wc/v2", "wc/v3"])
@@ -223,7 +233,7 @@ def test_batch_creates_with_addresses_meta_and_passwords(api):
     assert api.get(f"/wp-json/wc/v3/customers/{stored.pk}").json() == create[1]
 
 
-def test_batch_creates_fall_back_one_by_one_when_another_writer_wins(api, monkeypatch):
+def test_batch_creates_fall_back_one_by_one_when_another_writer_wins(api, monkeypatch, url):
     # Another request registers an email after the batch checked it: the bulk insert fails, and each item
     # then goes through the single-create path, failing or succeeding on its own.
     real = Customer.objects.with_emails
@@ -233,7 +243,7 @@ def test_batch_creates_fall_back_one_by_one_when_another_writer_wins(api, monkey
         return real(upper_emails - {"LATE@WOO.LOCAL"})
 
     monkeypatch.setattr(Customer.objects, "with_emails", too_early)
-    response = api.post(URL, {"create": [{"email": "early@woo.local"}, {"email": "late@woo.local"}]}, format="json")
+    response = api.post(url, {"create": [{"email": "early@woo.local"}, {"email": "late@woo.local"}]}, format="json")
     create = response.json()["create"]
     assert create[0]["email"] == "early@woo.local"
     assert create[1]["error"]["code"] == "registration-error-email-exists"

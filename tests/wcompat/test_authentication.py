@@ -2,7 +2,7 @@
 
 import base64
 import time
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from tests.conftest import basic_auth, client_for
 from tests.factories import UserFactory, make_api_key
-from wcompat import oauth
+from tests.oauth_client import client_signature
 from wcompat.models import ApiKey, OAuthNonce
 
 pytestmark = pytest.mark.django_db
@@ -116,9 +116,10 @@ def oauth_get(client: APIClient, key: ApiKey, params: dict, *, method="HMAC-SHA2
         "oauth_signature_method": method,
         **overrides,
     }
-    base = oauth.signature_base_string("GET", f"http://testserver{URL}", signed)
-    algorithm = method if method in oauth.SIGNATURE_METHODS else "HMAC-SHA1"
-    signed["oauth_signature"] = oauth.sign(base, secret or key.consumer_secret, algorithm)
+    algorithm = method if method in ("HMAC-SHA1", "HMAC-SHA256") else "HMAC-SHA1"
+    signed["oauth_signature"] = client_signature(
+        "GET", f"http://testserver{URL}", signed, secret or key.consumer_secret, algorithm
+    )
     return client.get(f"{URL}?{urlencode(signed)}")
 
 
@@ -173,9 +174,10 @@ def test_oauth_in_the_authorization_header_with_a_signed_form_body(admin_key):
         "oauth_nonce": "header-nonce",
         "oauth_signature_method": "HMAC-SHA1",
     }
-    base = oauth.signature_base_string("POST", f"http://testserver{URL}", {**body, **oauth_params})
-    oauth_params["oauth_signature"] = oauth.sign(base, admin_key.consumer_secret, "HMAC-SHA1")
-    header = "OAuth " + ", ".join(f'{key}="{oauth.rfc3986(value)}"' for key, value in oauth_params.items())
+    oauth_params["oauth_signature"] = client_signature(
+        "POST", f"http://testserver{URL}", {**body, **oauth_params}, admin_key.consumer_secret, "HMAC-SHA1"
+    )
+    header = "OAuth " + ", ".join(f'{key}="{quote(value, safe="~")}"' for key, value in oauth_params.items())
     client = APIClient(HTTP_HOST="testserver")
     response = client.post(
         URL, urlencode(body), content_type="application/x-www-form-urlencoded", HTTP_AUTHORIZATION=header

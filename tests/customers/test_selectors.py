@@ -1,0 +1,75 @@
+"""customers.selectors on their own: the list query's filters, its order and its ties, and reads by id."""
+
+import pytest
+
+from customers.models import Customer
+from customers.selectors import customer_get, customer_page, customer_records
+from tests.factories import CustomerFactory, OrderFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def page_ids(**filters) -> list[int]:
+    return [record.id for record in customer_page(**filters).items]
+
+
+def test_equal_sort_keys_fall_back_to_the_id_in_the_same_direction():
+    ids = [CustomerFactory(display_name="Same").pk for _ in range(4)]
+    assert page_ids(orderby="name", order="asc") == ids
+    assert page_ids(orderby="name", order="desc") == ids[::-1]
+    Customer.objects.update(date_created=Customer.objects.order_by("id").values("date_created")[:1])
+    assert page_ids(orderby="registered_date", order="desc") == ids[::-1]
+    assert page_ids(orderby="registered_date", order="asc", per_page=2, page=2) == ids[2:]
+
+
+def test_search_strips_wordpress_wildcards_and_matches_substrings():
+    alice = CustomerFactory(username="alice.smith", email="alice@example.com")
+    CustomerFactory(username="bob", email="bob@example.com")
+    assert page_ids(search="*alice*") == [alice.pk]
+    assert page_ids(search="lice.sm") == [alice.pk]
+    assert page_ids(search="*") == page_ids()  # nothing left to search for: every customer
+
+
+def test_search_through_the_api_is_sanitized_first(api):
+    alice = CustomerFactory(username="alice", email="alice@example.com")
+    for term in ("<b>alice</b>", "  alice\n", "ali\tce"):
+        ids = [item["id"] for item in api.get("/wp-json/wc/v3/customers", {"search": term}).json()]
+        expected = [alice.pk] if term != "ali\tce" else []  # a tab becomes a space: "ali ce" matches nothing
+        assert ids == expected, term
+
+
+def test_search_by_shape_email_digits_and_id():
+    numbered = CustomerFactory(username="user9999", email="x@example.com")
+    other = CustomerFactory(username="someone", email="someone@example.com")
+    assert page_ids(search="someone@") == [other.pk]
+    assert page_ids(search="9999") == [numbered.pk]  # digits: the login...
+    assert page_ids(search=str(other.pk)) == [other.pk]  # ...or exactly the id
+    assert page_ids(search="Smith") == []  # names are never searched, as in WordPress
+
+
+def test_include_and_exclude_are_lists_of_ints():
+    ids = [CustomerFactory().pk for _ in range(4)]
+    assert page_ids(include=[ids[2], ids[0]], orderby="include") == [ids[2], ids[0]]
+    assert page_ids(include=[ids[2], ids[0]], orderby="include", order="desc") == [ids[0], ids[2]]
+    assert page_ids(exclude=[ids[1]], orderby="id") == [ids[0], ids[2], ids[3]]
+    assert page_ids(include=[ids[1]], exclude=[ids[1]]) == [ids[1]]  # include wins, as in WP_User_Query
+
+
+def test_the_total_is_the_filtered_count_and_the_role_count_otherwise():
+    for _ in range(3):
+        CustomerFactory()
+    CustomerFactory(role="subscriber")
+    assert customer_page().total == 3
+    assert customer_page(role="all").total == 4
+    assert customer_page(search="customer", role="all", per_page=1).total == 4
+    assert customer_page(role="subscriber", per_page=1, page=5).total == 1
+
+
+def test_reads_by_id_carry_the_order_figures():
+    customer = CustomerFactory()
+    OrderFactory(customer=customer, status="completed", total="10.00")
+    last = OrderFactory(customer=customer, status="pending", total="5.00")
+    record = customer_get(customer.pk)
+    assert (record.orders_count, str(record.total_spent), record.last_order_id) == (2, "10.00", last.pk)
+    assert [item.id for item in customer_records([customer.pk, 999999])] == [customer.pk]
+    assert customer_get(999999) is None

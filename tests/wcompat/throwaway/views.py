@@ -1,0 +1,92 @@
+"""The throwaway resource's endpoints, declared the way a real resource declares them."""
+
+from typing import Any
+
+from wcompat.args import absint, sanitize_text_field
+from wcompat.batch import BatchMixin
+from wcompat.exceptions import WcAPIException
+from wcompat.item_schema import FORCE_ARG, ID_ARG, context_arg, endpoint_args, item_schema, readonly, writable
+from wcompat.links import item_links
+from wcompat.pagination import Page, collection_args, paginate
+from wcompat.versions import ResourceVersion
+from wcompat.viewsets import WcViewSet
+
+from .models import Note
+
+SCHEMA = item_schema(
+    "note",
+    {
+        "id": readonly("Unique identifier for the resource.", "integer"),
+        "title": writable("The note's title.", required=True),
+        "count": writable("How many.", "integer", minimum=0),
+    },
+)
+V1 = ResourceVersion(namespace="throwaway/v1", rest_base="notes", item_schema=SCHEMA, fields=("id", "title", "count"))
+
+
+class NoteViewSet(BatchMixin, WcViewSet):
+    version = V1
+    capabilities = {
+        "list": "throwaway.view_note",
+        "retrieve": "throwaway.view_note",
+        "create": "throwaway.add_note",
+        "update": "throwaway.change_note",
+        "destroy": "throwaway.delete_note",
+        "batch": "throwaway.change_note",
+    }
+    schema_name = "Note"
+
+    def args_for(self, action: str) -> dict[str, dict[str, Any]]:
+        search = {"search": {"description": "Limit results to those matching a string.", "type": "string"}}
+        offset = {"offset": {"description": "Offset the result set by a specific number of items.", "type": "integer"}}
+        return {
+            "list": lambda: {**collection_args(), **search, **offset},
+            "create": lambda: endpoint_args(SCHEMA, creating=True),
+            "retrieve": lambda: {"id": ID_ARG, "context": context_arg(SCHEMA)},
+            "update": lambda: {"id": ID_ARG, **endpoint_args(SCHEMA)},
+            "destroy": lambda: {"id": ID_ARG, "force": FORCE_ARG},
+            "batch": lambda: endpoint_args(SCHEMA),
+        }.get(action, dict)()
+
+    def sanitize(self, action: str, args: dict[str, Any]) -> dict[str, Any]:
+        if action == "list":
+            args["search"] = sanitize_text_field(args.get("search", ""))
+            args["offset"] = absint(args.get("offset", 0))
+        return args
+
+    def get_item(self, pk: int, action: str) -> Note:
+        note = Note.objects.filter(pk=pk).first()
+        if note is None:
+            raise WcAPIException("throwaway_invalid_id", "Invalid note ID.", 404)
+        return note
+
+    def get_page(self, args: dict[str, Any]) -> Page:
+        notes = Note.objects.filter(title__icontains=args["search"]).order_by("id")
+        return paginate(notes, page=args["page"], per_page=args["per_page"], offset=args["offset"])
+
+    def create_item(self, args: dict[str, Any]) -> Note:
+        # Batch items skip the route's required check: the resource's own rule answers.
+        if not args.get("title"):
+            raise WcAPIException("throwaway_missing_title", "A note needs a title.", 400)
+        return Note.objects.create(title=args["title"], count=args.get("count", 0))
+
+    def update_item(self, item: Note, args: dict[str, Any]) -> Note:
+        for name in ("title", "count"):
+            if name in args:
+                setattr(item, name, args[name])
+        item.save()
+        return item
+
+    def destroy_item(self, item: Note, args: dict[str, Any]) -> None:
+        item.delete()
+
+    def render_items(self, items: list[Note]) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": note.pk,
+                "title": note.title,
+                "count": note.count,
+                "_links": item_links(self.request, V1.route, note.pk),
+            }
+            for note in items
+        ]
