@@ -1,13 +1,13 @@
 """Reads of webhooks, as WooCommerce's webhook data store answers them."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import F
 from django.db.models.functions import Lower
-from django.utils import timezone
 
 from wcompat.args import MAX_ID
 from wcompat.pagination import Page, paginate
+from webhooks.filters import WebhookFilterSet
 from webhooks.models import Webhook
 
 ORDERBY_COLUMNS = {"date": "date_created", "id": "id"}
@@ -36,19 +36,9 @@ def webhook_page(
 
     `after`/`before` bound the creation date inclusively, at whole seconds, as MySQL's BETWEEN does.
     """
-    webhooks = Webhook.objects.all()
-    if status != "all":
-        webhooks = webhooks.filter(status=status)
-    if search:
-        webhooks = webhooks.filter(name__icontains=search)
-    if include:
-        webhooks = webhooks.filter(pk__in=include)
-    if exclude:
-        webhooks = webhooks.exclude(pk__in=exclude)
-    if after is not None or before is not None:
-        if after is not None:
-            webhooks = webhooks.filter(date_created__gte=after)
-        webhooks = webhooks.filter(date_created__lt=(before or timezone.now()) + timedelta(seconds=1))
+    data = {"status": status, "search": search, "include": include, "exclude": exclude}
+    data.update({name: value for name, value in (("after", after), ("before", before)) if value is not None})
+    webhooks = WebhookFilterSet(data, Webhook.objects.all()).qs
     # Names sort without regard to case, as in MySQL's default collation.
     column = Lower("name") if orderby == "title" else F(ORDERBY_COLUMNS[orderby])
     tie = F("id")
