@@ -3,11 +3,17 @@
 
     .venv/bin/python scripts/benchmark.py [--db sqlite|postgres] [--customers N] [--orders M]
                                           [--duration SECONDS] [--connections C]
+                                          [--soak SECONDS] [--import] [--json FILE]
 
 One run: a fresh database (a SQLite file, or a throwaway PostgreSQL cluster), N customers and M orders
 seeded in bulk, gunicorn with gunicorn.conf.py, then wrk (Debian's package) against each scenario. It
 prints requests per second, p50 and p99 latency, the ratio to the bare view, and the SQL queries one
-request of each scenario runs.
+request of each scenario runs. Then, measured in the same run:
+
+- what queueing webhook deliveries adds to a write (in-process, with three active webhooks against none),
+  and how many statements queue a batch of 100 creates' deliveries;
+- with --soak: the gunicorn workers' memory (RSS) before and after SECONDS of mixed load;
+- with --import: import_woocommerce from this server into a fresh database, in customers per second.
 """
 
 import argparse
@@ -78,6 +84,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: gunicorn.conf.py)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--soak", type=int, default=0, help="seconds of mixed load, with memory before and after")
+    parser.add_argument("--import", action="store_true", help="time import_woocommerce from this server")
     options = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
@@ -146,20 +154,32 @@ def main() -> None:
             with urllib.request.urlopen(request, timeout=30) as response:
                 return json.loads(response.read())
 
-        sample = api("/wp-json/wc/v1/customers?per_page=1&page=2")[0]
+        sample = api("/wp-json/wc/v3/customers?per_page=1&page=2")[0]
         deep_page = max(1, min(500, options.customers // 20))
+        recent = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.time() - 3600))
+        v1, v3 = "/wp-json/wc/v1/customers", "/wp-json/wc/v3/customers"
         scenarios = [
             ("bare Django view", "GET", "/bench/bare", None),
-            ("GET one customer", "GET", f"/wp-json/wc/v1/customers/{sample['id']}", None),
-            ("list per_page=10", "GET", "/wp-json/wc/v1/customers?per_page=10", None),
-            ("list per_page=100", "GET", "/wp-json/wc/v1/customers?per_page=100", None),
-            (f"list page={deep_page}", "GET", f"/wp-json/wc/v1/customers?page={deep_page}", None),
-            ("search", "GET", f"/wp-json/wc/v1/customers?search={sample['first_name'].lower()}.", None),
-            ("email filter", "GET", f"/wp-json/wc/v1/customers?email={sample['email']}", None),
-            ("POST create", "POST", "/wp-json/wc/v1/customers", "1"),
-            ("batch create 100", "POST", "/wp-json/wc/v1/customers/batch", "100"),
+            ("GET one, v1", "GET", f"{v1}/{sample['id']}", None),
+            ("GET one, v3", "GET", f"{v3}/{sample['id']}", None),
+            ("list per_page=10, v1", "GET", f"{v1}?per_page=10", None),
+            ("list per_page=10, v3", "GET", f"{v3}?per_page=10", None),
+            ("list per_page=100, v1", "GET", f"{v1}?per_page=100", None),
+            ("list per_page=100, v3", "GET", f"{v3}?per_page=100", None),
+            (f"list page={deep_page}, v3", "GET", f"{v3}?page={deep_page}", None),
+            ("search, v3", "GET", f"{v3}?search={sample['username'].split('.')[0]}.", None),
+            ("email filter, v3", "GET", f"{v3}?email={sample['email']}", None),
+            ("phone lookup, v3", "GET", f"{v3}?phone={sample['billing']['phone'].replace(' ', '%20')}", None),
+            (
+                "modified_after 1 h, v3",
+                "GET",
+                f"{v3}?modified_after={recent}&dates_are_gmt=true&orderby=modified&order=asc&per_page=100&role=all",
+                None,
+            ),
+            ("POST create, v3", "POST", v3, "1"),
+            ("batch create 100, v3", "POST", f"{v3}/batch", "100"),
         ]
-        queries = count_queries(env, headers, scenarios)
+        queries, webhook_costs = count_queries(env, headers, scenarios)
         results = []
         for name, method, path, batch in scenarios:
             command = [
@@ -185,6 +205,9 @@ def main() -> None:
                 flush=True,
             )
         print_table(results, options, seed_seconds)
+        print_webhook_costs(webhook_costs)
+        soak = measure_soak(server.pid, base, headers, options) if options.soak else None
+        imported = measure_import(env, base, pair, tmp, options) if options.__dict__["import"] else None
         if options.json:
             options.json.write_text(
                 json.dumps(
@@ -192,6 +215,9 @@ def main() -> None:
                         "options": vars(options) | {"json": str(options.json)},
                         "seed_seconds": seed_seconds,
                         "results": results,
+                        "webhook_costs": webhook_costs,
+                        "soak": soak,
+                        "import": imported,
                     },
                     indent=2,
                 )
@@ -207,8 +233,9 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def count_queries(env: dict, headers: dict, scenarios: list) -> dict[str, int | str]:
-    """SQL queries one request of each scenario runs, counted in-process on the same database."""
+def count_queries(env: dict, headers: dict, scenarios: list) -> tuple[dict[str, int | str], dict]:
+    """SQL queries one request of each scenario runs, counted in-process on the same database; and what
+    queueing webhook deliveries costs a write."""
     os.environ.update({key: value for key, value in env.items() if key != "GUNICORN_BIND"})
     os.environ["DJANGO_LOG_LEVEL"] = "WARNING"
     sys.path.insert(0, str(ROOT))
@@ -235,7 +262,154 @@ def count_queries(env: dict, headers: dict, scenarios: list) -> dict[str, int | 
         with CaptureQueriesContext(connection) as captured:
             response = call()
         counts[name] = len(captured) if response.status_code < 400 else f"{len(captured)} (HTTP {response.status_code})"
-    return counts
+    return counts, webhook_costs(client)
+
+
+def webhook_costs(client) -> dict:
+    """Milliseconds per write without webhooks and with three active ones (every delivery queued in the write's
+    own transaction), in-process; and the statements that queue a batch of 100 creates' deliveries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from customers.models import Customer
+    from webhooks.models import Delivery, Webhook
+
+    ids = list(Customer.objects.order_by("id").values_list("id", flat=True)[:200])
+
+    def updates() -> float:
+        started = time.perf_counter()
+        for number, customer_id in enumerate(ids):
+            client.put(
+                f"/wp-json/wc/v3/customers/{customer_id}", {"last_name": f"W{number}"}, content_type="application/json"
+            )
+        return (time.perf_counter() - started) * 1000 / len(ids)
+
+    def batch() -> tuple[float, int]:
+        body = {"create": [{"email": f"wh-{secrets.token_hex(6)}@example.com"} for _ in range(100)]}
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            client.post("/wp-json/wc/v3/customers/batch", body, content_type="application/json")
+            elapsed = (time.perf_counter() - started) * 1000
+        return elapsed, sum("INSERT INTO webhooks_delivery" in query["sql"] for query in captured)
+
+    updates()  # warm
+    without = min(updates() for _ in range(3))
+    batch_without, _ = batch()
+    hooks = [
+        Webhook.objects.create(
+            name=f"bench {topic}", topic=topic, status="active", delivery_url="https://hooks.example/"
+        )
+        for topic in ("customer.updated", "customer.updated", "customer.created")
+    ]
+    Delivery.objects.all().delete()
+    with_hooks = min(updates() for _ in range(3))
+    batch_with, statements = batch()
+    queued = Delivery.objects.count()
+    Webhook.objects.filter(pk__in=[hook.pk for hook in hooks]).delete()
+    return {
+        "update_ms_without_webhooks": round(without, 3),
+        "update_ms_with_3_webhooks": round(with_hooks, 3),
+        "added_ms_per_write": round(with_hooks - without, 3),
+        "batch_100_ms_without": round(batch_without, 1),
+        "batch_100_ms_with": round(batch_with, 1),
+        "batch_100_queue_statements": statements,
+        "deliveries_queued": queued,
+    }
+
+
+def print_webhook_costs(costs: dict) -> None:
+    print()
+    print(
+        f"Webhook queue: an update takes {costs['update_ms_without_webhooks']:.3f} ms without webhooks, "
+        f"{costs['update_ms_with_3_webhooks']:.3f} ms with 3 active (+{costs['added_ms_per_write']:.3f} ms); "
+        f"a batch of 100 creates {costs['batch_100_ms_without']:.1f} ms / {costs['batch_100_ms_with']:.1f} ms, "
+        f"its deliveries queued in {costs['batch_100_queue_statements']} statement(s)"
+    )
+
+
+def worker_rss(master: int) -> list[int]:
+    """The resident memory (KiB) of each gunicorn worker of this master."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)))
+    return sizes
+
+
+def measure_soak(master: int, base: str, headers: dict, options) -> dict:
+    """Mixed load (reads, lists, updates, creates) for --soak seconds; worker memory before and after."""
+    command = ["wrk", "-t2", "-c8", f"-d{options.soak}s", "--latency", "--timeout", "30s"]
+    for header, value in headers.items():
+        command += ["-H", f"{header}: {value}"]
+    warm = [
+        *command[:3],
+        "-d10s",
+        *command[4:],
+        "-s",
+        str(WRK_SCRIPTS / "mixed.lua"),
+        base,
+        "--",
+        str(options.customers),
+    ]
+    subprocess.run(warm, capture_output=True, text=True, check=True)
+    before = worker_rss(master)
+    output = subprocess.run(
+        [*command, "-s", str(WRK_SCRIPTS / "mixed.lua"), base, "--", str(options.customers)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    after = worker_rss(master)
+    result = {"seconds": options.soak, **parse_wrk(output), "rss_kib_before": before, "rss_kib_after": after}
+    print()
+    print(
+        f"Soak: {options.soak} s of mixed load, {result['rps']:.1f} req/s, p99 {result['p99']:.1f} ms, "
+        f"{result['errors']} non-2xx; worker RSS MiB before {[round(size / 1024, 1) for size in before]}, "
+        f"after {[round(size / 1024, 1) for size in after]}"
+    )
+    return result
+
+
+def measure_import(env: dict, base: str, pair: dict, tmp: Path, options) -> dict:
+    """import_woocommerce from the running server (the source) into a fresh database of the same kind."""
+    target = dict(env)
+    if options.db == "sqlite":
+        target["DATABASE_URL"] = f"sqlite:///{tmp / 'import-target.sqlite3'}"
+    else:
+        name = "wcompat_import_target"
+        subprocess.run([*psql(env), "-c", f'CREATE DATABASE "{name}"'], check=True, capture_output=True)
+        target["DATABASE_URL"] = env["DATABASE_URL"].rsplit("/", 1)[0] + "/" + name
+    run([PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], target)
+    command = [PYTHON, "manage.py", "import_woocommerce", "--url", base, "--key", pair["consumer_key"]]
+    started = time.monotonic()
+    output = run([*command, "--secret", pair["consumer_secret"], "--quiet", "--json"], target)
+    seconds = time.monotonic() - started
+    summary = json.loads(output)
+    result = {
+        "customers": summary["customers"]["created"],
+        "orders": summary["orders"]["created"],
+        "downloads": summary["downloads"]["created"],
+        "seconds_total": round(seconds, 2),
+        "import_seconds": summary["seconds"],
+        "customers_per_second_overall": round(summary["customers"]["created"] / summary["seconds"], 1),
+        "customers_per_second_customers_stage": summary["customers_per_second"],
+    }
+    print()
+    print(
+        f"Import: {result['customers']} customers, {result['orders']} orders, {result['downloads']} downloads "
+        f"in {summary['seconds']:.2f} s: {result['customers_per_second_overall']} customers/s overall, "
+        f"{result['customers_per_second_customers_stage']} in the customers stage"
+    )
+    return result
+
+
+def psql(env: dict) -> list[str]:
+    """psql on the benchmark's throwaway cluster (its DATABASE_URL names a unix socket folder)."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(env["DATABASE_URL"])
+    return ["psql", "-h", unquote(parts.hostname or ""), "-U", parts.username or "postgres", "-d", "postgres"]
 
 
 def print_table(results: list[dict], options, seed_seconds: float) -> None:

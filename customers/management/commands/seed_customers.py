@@ -120,7 +120,8 @@ class Command(BaseCommand):
                     password,
                     False,
                     now - timedelta(minutes=number),
-                    now,
+                    # Last modified when created, a minute apart: a sync's "modified in the last hour" is 60.
+                    now - timedelta(minutes=number),
                 )
 
         progress = Progress("customers", customers)
