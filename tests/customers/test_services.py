@@ -3,7 +3,7 @@
 import pytest
 
 from customers import services
-from customers.models import Customer, Order
+from customers.models import Customer, CustomerMeta, Order
 from customers.selectors import customer_get
 from tests.factories import CustomerFactory, OrderFactory
 from wcompat.exceptions import WcAPIException
@@ -94,3 +94,185 @@ def test_bulk_create_refuses_a_duplicate_inside_the_batch_as_sequential_creates_
     assert not isinstance(outcomes[0], WcAPIException)
     assert outcomes[1].code == "registration-error-email-exists"
     assert outcomes[2].username == "x"
+
+
+#
+# WordPress's login and email rules
+#
+
+
+@pytest.mark.parametrize(
+    ("raw", "strict", "clean"),
+    [
+        ("<b>jo</b>hn", False, "john"),
+        ("José Ñúñez", False, "Jose Nunez"),
+        ("ann%41e", False, "anne"),
+        ("bob&amp;co", False, "bobco"),
+        ("  two   spaces  ", False, "two spaces"),
+        ("ali*ce!", True, "alice"),
+        ("ali*ce!", False, "ali*ce!"),
+        ("Straße", True, "Strasse"),
+    ],
+)
+def test_sanitize_user_is_wordpresss(raw, strict, clean):
+    assert services.sanitize_user(raw, strict=strict) == clean
+
+
+@pytest.mark.parametrize(
+    ("email", "base"),
+    [
+        ("John.Doe@example.com", "john.doe"),
+        ("sales@shop.example", "shop.example"),
+        ("info@shop.example", "shop.example"),
+        ("x+tag@example.com", "xtag"),
+    ],
+)
+def test_generated_usernames_start_from_the_email(email, base):
+    assert services.username_base(email) == base
+
+
+def test_a_taken_generated_username_gets_a_suffix():
+    CustomerFactory(username="john.doe")
+    created = services.customer_create(email="john.doe@elsewhere.example")
+    assert created.username.startswith("john.doe-")
+    assert len(created.username) == len("john.doe-") + 4
+
+
+def test_an_email_of_100_characters_is_the_longest(db):
+    local = "a" * (100 - len("@example.com"))
+    assert services.customer_create(email=f"{local}@example.com").email == f"{local}@example.com"
+    with pytest.raises(WcAPIException) as raised:
+        services.customer_create(email=f"{local}b@example.com")
+    assert (raised.value.code, raised.value.message) == (
+        "user_email_too_long",
+        "Email address may not be longer than 100 characters.",
+    )
+
+
+def test_a_taken_username_is_woocommerces_error():
+    CustomerFactory(username="taken")
+    with pytest.raises(WcAPIException) as raised:
+        services.customer_create(email="new@example.com", username="TAKEN")
+    assert raised.value.as_dict() == {
+        "code": "registration-error-username-exists",
+        "message": "An account is already registered with that username. Please choose another.",
+        "data": {"status": 400},
+    }
+
+
+def test_an_invalid_username_is_refused_and_a_long_one_too():
+    assert code_of(lambda: services.customer_create(email="a@example.com", username="bad name!")) == (
+        "registration-error-invalid-username"
+    )
+    assert code_of(lambda: services.customer_create(email="a@example.com", username="u" * 61)) == (
+        "user_login_too_long"
+    )
+
+
+def test_the_username_cannot_change_and_the_email_not_only_in_case(customer):
+    record = customer_get(customer.pk)
+    assert code_of(lambda: services.customer_update(customer=record, username="other")) == (
+        "woocommerce_rest_customer_invalid_argument"
+    )
+    assert code_of(lambda: services.customer_update(customer=record, email="TEST@woo.local")) == (
+        "woocommerce_rest_customer_invalid_email"
+    )
+    services.customer_update(customer=record, username="testcustomer", email="test@woo.local")  # unchanged: fine
+
+
+#
+# Values as stored
+#
+
+
+def test_address_values_lose_nul_bytes_and_become_strings(customer):
+    record = services.customer_update(
+        customer=customer_get(customer.pk), billing={"city": "Os\x00lo", "postcode": 1234}
+    )
+    assert (record.billing["city"], record.billing["postcode"]) == ("Oslo", "1234")
+    stored = customer.addresses.get(type="billing")
+    assert (stored.city, stored.postcode) == ("Oslo", "1234")
+
+
+def test_meta_values_are_stored_as_compact_json_keeping_unicode(customer):
+    record = customer_get(customer.pk)
+    services.customer_update(customer=record, meta_data=[{"key": "note", "value": {"city": "Zürich", "n": [1, 2]}}])
+    assert CustomerMeta.objects.get(customer=customer).value == '{"city":"Zürich","n":[1,2]}'
+
+
+def test_meta_items_by_id_by_key_and_deleted_with_null(customer):
+    record = customer_get(customer.pk)
+    services.customer_update(customer=record, meta_data=[{"key": "a", "value": 1}, {"key": "b", "value": 2}])
+    first = CustomerMeta.objects.get(customer=customer, key="a")
+    services.customer_update(
+        customer=customer_get(customer.pk),
+        meta_data=[{"id": first.pk, "key": "a2", "value": 10}, {"key": "b", "value": None}, {"key": "c", "value": "x"}],
+    )
+    assert [
+        (m.pk == first.pk, m.key, m.value) for m in CustomerMeta.objects.filter(customer=customer).order_by("id")
+    ] == [
+        (True, "a2", "10"),
+        (False, "c", '"x"'),
+    ]
+
+
+def test_internal_meta_keys_set_the_fields_they_stand_for(customer):
+    record = services.customer_update(
+        customer=customer_get(customer.pk),
+        meta_data=[
+            {"key": "first_name", "value": "<b>Meta</b>"},
+            {"key": "billing_city", "value": "Lima"},
+            {"key": "shipping_phone", "value": 5},
+            "not an item",
+            {"key": "billing_country"},
+        ],
+    )
+    assert (record.first_name, record.billing["city"], record.shipping["phone"]) == ("Meta", "Lima", "5")
+    assert not CustomerMeta.objects.filter(customer=customer).exists()
+
+
+def test_the_admins_display_name_and_role_changes(customer):
+    record = services.customer_update(customer=customer_get(customer.pk), display_name="Jay", role="subscriber")
+    stored = Customer.objects.get(pk=customer.pk)
+    assert (record.display_name, stored.display_name, stored.role) == ("Jay", "Jay", "subscriber")
+    assert code_of(lambda: services.customer_update(customer=record, role="emperor")) == (
+        "woocommerce_rest_customer_invalid_role"
+    )
+
+
+#
+# Bulk creates
+#
+
+
+def test_bulk_creates_hash_the_passwords_given_and_keep_none_otherwise():
+    with_password, without = services.customers_create_bulk(
+        [{"email": "p@example.com", "password": "s3cret"}, {"email": "n@example.com"}]
+    )
+    from django.contrib.auth.hashers import check_password
+
+    assert check_password("s3cret", Customer.objects.get(pk=with_password.id).password)
+    assert Customer.objects.get(pk=without.id).password.startswith("!")
+
+
+def test_bulk_creates_draw_distinct_generated_usernames():
+    CustomerFactory(username="john")
+    outcomes = services.customers_create_bulk(
+        [{"email": "john@a.example"}, {"email": "john@b.example"}, {"email": "John@c.example"}]
+    )
+    names = [outcome.username for outcome in outcomes]
+    assert len({name.upper() for name in names}) == 3
+    assert all(name.startswith("john-") for name in names)
+
+
+def test_bulk_creates_apply_internal_meta_and_keep_the_listed_one():
+    [record] = services.customers_create_bulk(
+        [
+            {
+                "email": "m@example.com",
+                "meta_data": [{"key": "billing_city", "value": "Rome"}, {"key": "crm", "value": 1}],
+            }
+        ]
+    )
+    assert record.billing["city"] == "Rome"
+    assert [(key, value) for _id, key, value in record.meta] == [("crm", 1)]
