@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection
@@ -146,7 +147,7 @@ def _column(expression: str, vendor: str) -> str:
     return expression
 
 
-def _completion(vendor: str, order_figures: bool) -> tuple[list[str], list[str]]:
+def _completion(vendor: str, order_figures: bool, with_meta: bool = False) -> tuple[list[str], list[str]]:
     """The columns and joins that complete customers `c`: addresses (two joins on (customer, type)) and the
     order figures (correlated reads of the covering order index, then the last order by its id)."""
     address_columns = [f"{alias}.{name}" for alias in ("b", "s") for name in ADDRESS_FIELDS]
@@ -165,13 +166,22 @@ def _completion(vendor: str, order_figures: bool) -> tuple[list[str], list[str]]
             _column("lo.date_created", vendor),
         ]
         joins.append(f"LEFT JOIN {_TABLES['order']} lo ON lo.id = (SELECT MAX(o.id) {orders})")
+    if with_meta:
+        # The customer's meta data as one JSON array of [id, key, value], in the same statement.
+        meta = f"FROM {_TABLES['meta']} m WHERE m.customer_id = c.id"
+        if vendor == "postgresql":
+            columns.append(
+                f"(SELECT json_agg(json_build_array(m.id, m.key, m.value::json) ORDER BY m.id)::text {meta})"
+            )
+        else:
+            columns.append(f"(SELECT json_group_array(json_array(m.id, m.key, json(m.value))) {meta})")
     return columns, joins
 
 
 @lru_cache(maxsize=256)
-def _by_id_sql(vendor: str, condition: str, order_figures: bool) -> str:
+def _by_id_sql(vendor: str, condition: str, order_figures: bool, with_meta: bool = False) -> str:
     """The statement that reads the customers matching `condition` (on `c`), completed."""
-    columns, joins = _completion(vendor, order_figures)
+    columns, joins = _completion(vendor, order_figures, with_meta)
     return (
         f"SELECT NULL, {', '.join(columns)} FROM {_TABLES['customer']} c {' '.join(joins)}"
         f" WHERE {condition} ORDER BY c.id"
@@ -179,14 +189,16 @@ def _by_id_sql(vendor: str, condition: str, order_figures: bool) -> str:
 
 
 @lru_cache(maxsize=256)
-def _page_sql(vendor: str, page_sql: str, total_sql: str, order_by: str, order_figures: bool) -> str:
+def _page_sql(
+    vendor: str, page_sql: str, total_sql: str, order_by: str, order_figures: bool, with_meta: bool = False
+) -> str:
     """The statement that reads the page `page_sql` selects (ids and a sort key), completed, with its total.
 
     The page's ids are chosen first (from the ordering's index, before any join or correlated read, so a
     deep OFFSET costs no more than the first page), and `total_sql` is evaluated in the same statement:
     one snapshot for both.
     """
-    columns, joins = _completion(vendor, order_figures)
+    columns, joins = _completion(vendor, order_figures, with_meta)
     return (
         f"WITH page AS ({page_sql}) SELECT ({total_sql}), {', '.join(columns)}"
         f" FROM (SELECT 1 AS one) t LEFT JOIN page p ON 1 = 1"
@@ -194,7 +206,7 @@ def _page_sql(vendor: str, page_sql: str, total_sql: str, order_by: str, order_f
     )
 
 
-def _records(rows: Iterable[tuple], order_figures: bool) -> list[CustomerRecord]:
+def _records(rows: Iterable[tuple], order_figures: bool, with_meta: bool = False) -> list[CustomerRecord]:
     records = []
     base, size = 1 + len(CUSTOMER_COLUMNS), len(ADDRESS_FIELDS)
     for row in rows:
@@ -217,12 +229,16 @@ def _records(rows: Iterable[tuple], order_figures: bool) -> list[CustomerRecord]
             billing=dict(zip(ADDRESS_FIELDS, billing, strict=True)) if billing[0] is not None else {},
             shipping=dict(zip(ADDRESS_FIELDS, shipping, strict=True)) if shipping[0] is not None else {},
         )
+        rest = base + 2 * size
         if order_figures:
-            count, spent, last_id, last_date = row[base + 2 * size :]
+            count, spent, last_id, last_date = row[rest : rest + 4]
             record.orders_count = count or 0
             record.total_spent = _money(spent)
             record.last_order_id = last_id
             record.last_order_date = last_date
+            rest += 4
+        if with_meta:
+            record.meta = sorted((tuple(item) for item in json.loads(row[rest] or "[]")), key=itemgetter(0))
         records.append(record)
     return records
 
@@ -238,22 +254,26 @@ def _run(sql: str, params: list) -> list[tuple]:
 #
 
 
-def customer_get(customer_id: int, *, order_figures: bool = True) -> CustomerRecord | None:
-    """One customer with addresses and (when the version shows them) order figures; one statement."""
+def customer_get(customer_id: int, *, order_figures: bool = True, with_meta: bool = False) -> CustomerRecord | None:
+    """One customer with addresses, (when the version shows them) order figures and (when the reader sees
+    them) meta data; one statement."""
     if not 0 < customer_id <= MAX_ID:
         return None
-    sql = _by_id_sql(connection.vendor, "c.id = %s", order_figures)
-    records = _records(_run(sql, [customer_id]), order_figures)
+    sql = _by_id_sql(connection.vendor, "c.id = %s", order_figures, with_meta)
+    records = _records(_run(sql, [customer_id]), order_figures, with_meta)
     return records[0] if records else None
 
 
-def customer_records(ids: Sequence[int], *, order_figures: bool = True) -> list[CustomerRecord]:
+def customer_records(
+    ids: Sequence[int], *, order_figures: bool = True, with_meta: bool = False
+) -> list[CustomerRecord]:
     """Several customers by id, in the order given (ids that do not exist are left out)."""
     if not ids:
         return []
     vendor = connection.vendor
-    sql = _by_id_sql(vendor, _ids_condition("c.id", vendor), order_figures)
-    by_id = {record.id: record for record in _records(_run(sql, [_ids_param(ids, vendor)]), order_figures)}
+    sql = _by_id_sql(vendor, _ids_condition("c.id", vendor), order_figures, with_meta)
+    rows = _run(sql, [_ids_param(ids, vendor)])
+    by_id = {record.id: record for record in _records(rows, order_figures, with_meta)}
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
@@ -368,6 +388,7 @@ def customer_page(
     per_page: int = 10,
     offset: int = 0,
     order_figures: bool = True,
+    with_meta: bool = False,
     created_after: datetime | None = None,
     created_before: datetime | None = None,
     modified_after: datetime | None = None,
@@ -394,7 +415,9 @@ def customer_page(
     )
     start = offset or (page - 1) * per_page
     if orderby == "include" and filters.include:
-        return _page_in_include_order(filters, start, per_page, descending=order == "desc", order_figures=order_figures)
+        return _page_in_include_order(
+            filters, start, per_page, descending=order == "desc", order_figures=order_figures, with_meta=with_meta
+        )
     vendor = connection.vendor
     where, params = filters.where(vendor)
     direction = "DESC" if order == "desc" else "ASC"
@@ -411,15 +434,16 @@ def customer_page(
         total_sql = f"SELECT COUNT(*) FROM {_TABLES['customer']} c WHERE {where}"
         total_params = list(params)
     order_by = f"p.sort_key {direction}, p.id {direction}"
-    sql = _page_sql(vendor, page_sql, total_sql, order_by, order_figures)
+    sql = _page_sql(vendor, page_sql, total_sql, order_by, order_figures, with_meta)
     # No database holds more rows than a 64-bit offset reaches: such a page is past the end.
     limit, skip = (per_page, start) if start <= MAX_ID - per_page else (0, 0)
     rows = _run(sql, [*params, limit, skip, *total_params])
-    return Page(items=_records(rows, order_figures), total=int(rows[0][0]), per_page=per_page, offset=start)
+    items = _records(rows, order_figures, with_meta)
+    return Page(items=items, total=int(rows[0][0]), per_page=per_page, offset=start)
 
 
 def _page_in_include_order(
-    filters: CustomerFilters, start: int, per_page: int, *, descending: bool, order_figures: bool
+    filters: CustomerFilters, start: int, per_page: int, *, descending: bool, order_figures: bool, with_meta: bool
 ) -> Page:
     """orderby=include: the matching ids sorted by their place in the (bounded) include list, then one page."""
     vendor = connection.vendor
@@ -430,7 +454,7 @@ def _page_in_include_order(
         ordered.reverse()
     page_ids = ordered[start : start + per_page]
     return Page(
-        items=customer_records(page_ids, order_figures=order_figures),
+        items=customer_records(page_ids, order_figures=order_figures, with_meta=with_meta),
         total=len(ordered),
         per_page=per_page,
         offset=start,

@@ -107,9 +107,15 @@ class CustomerViewSet(BatchMixin, WcViewSet):
             schema["properties"]["last_order"]["properties"]["id"]["nullable"] = True
         return schema
 
+    @property
+    def shows_meta(self) -> bool:
+        """Whether this request's answers carry meta_data (read with the customers, in the same statement)."""
+        return RenderContext.for_request(self.request, self.version).needs_meta
+
     def get_item(self, pk: int, action: str) -> CustomerRecord:
         pk = int(pk)
-        customer = customer_get(pk, order_figures=self.version.renders_order_figures) if 0 < pk <= MAX_ID else None
+        figures = self.version.renders_order_figures
+        customer = customer_get(pk, order_figures=figures, with_meta=self.shows_meta) if 0 < pk <= MAX_ID else None
         if customer is None:
             raise WcAPIException(CustomerErrorCode.INVALID_USER_ID, INVALID_USER_ID_MESSAGE, 404)
         return customer
@@ -138,6 +144,7 @@ class CustomerViewSet(BatchMixin, WcViewSet):
             per_page=args["per_page"],
             offset=args["offset"],
             order_figures=self.version.renders_order_figures,
+            with_meta=self.shows_meta,
             created_after=bounds["after"],
             created_before=bounds["before"],
             modified_after=bounds["modified_after"],
