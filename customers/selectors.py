@@ -238,7 +238,9 @@ def _records(rows: Iterable[tuple], order_figures: bool, with_meta: bool = False
             record.last_order_date = last_date
             rest += 4
         if with_meta:
-            record.meta = sorted((tuple(item) for item in json.loads(row[rest] or "[]")), key=itemgetter(0))
+            meta = row[rest]
+            # Most customers have none: SQLite says "[]", PostgreSQL NULL.
+            record.meta = sorted(map(tuple, json.loads(meta)), key=itemgetter(0)) if meta and meta != "[]" else []
         records.append(record)
     return records
 

@@ -9,18 +9,19 @@ RenderContext (site URL, HTTPS, whether meta_data shows) rather than a request.
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from operator import attrgetter, itemgetter
 from typing import Any
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from customers.meta import is_listed
 from customers.models import ADDRESS_FIELDS
 from customers.schema import CustomerApiVersion
 from customers.selectors import CustomerRecord
-from wcompat.dates import wc_date, wc_local_date
+from wcompat.dates import local_date_for, wc_date
 from wcompat.links import rest_url
 
 
@@ -41,6 +42,8 @@ class RenderContext:
     secure: bool
     # WooCommerce 9.5.2+: meta_data is shown only to administrators (a superuser here).
     show_meta: bool
+    # The site's time zone (Django's current one), for the dates in site time.
+    time_zone: str = field(default_factory=timezone.get_current_timezone_name)
 
     @classmethod
     def for_request(cls, request, version: CustomerApiVersion) -> "RenderContext":
@@ -82,7 +85,7 @@ def field_renderers(context: RenderContext) -> dict[str, Renderer]:
     """How each field a customer may have is rendered, in this context."""
     version = context.version
     # v1 shows its dates in UTC; v2 and v3 in the site's time, with a UTC *_gmt twin.
-    local = wc_local_date if version.local_dates else wc_date
+    local = local_date_for(context.time_zone) if version.local_dates else wc_date
     secure = context.secure
     return {
         "id": attrgetter("id"),
