@@ -134,8 +134,10 @@ def main() -> None:
         }
 
         log = (tmp / "gunicorn.log").open("w")  # closed with the process below
+        # Workers are not recycled during a run (gunicorn.conf.py's max_requests off), so the soak measures
+        # the same worker processes from start to end.
         server = subprocess.Popen(
-            [str(Path(PYTHON).with_name("gunicorn")), "-c", "gunicorn.conf.py", "config.wsgi"],
+            [str(Path(PYTHON).with_name("gunicorn")), "-c", "gunicorn.conf.py", "--max-requests", "0", "config.wsgi"],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -328,13 +330,13 @@ def print_webhook_costs(costs: dict) -> None:
     )
 
 
-def worker_rss(master: int) -> list[int]:
-    """The resident memory (KiB) of each gunicorn worker of this master."""
+def worker_rss(master: int) -> dict[int, int]:
+    """The resident memory (KiB) of each gunicorn worker of this master, by process id."""
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    sizes = []
+    sizes = {}
     for pid in children:
         status = Path(f"/proc/{pid}/status").read_text()
-        sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)))
+        sizes[int(pid)] = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
     return sizes
 
 
@@ -362,12 +364,21 @@ def measure_soak(master: int, base: str, headers: dict, options) -> dict:
         check=True,
     ).stdout
     after = worker_rss(master)
-    result = {"seconds": options.soak, **parse_wrk(output), "rss_kib_before": before, "rss_kib_after": after}
+    if set(after) != set(before):
+        raise SystemExit("a gunicorn worker was replaced during the soak: its memory cannot be compared")
+    result = {
+        "seconds": options.soak,
+        **parse_wrk(output),
+        "rss_kib_before": list(before.values()),
+        "rss_kib_after": [after[pid] for pid in before],
+    }
+    mib_before = [round(size / 1024, 1) for size in result["rss_kib_before"]]
+    mib_after = [round(size / 1024, 1) for size in result["rss_kib_after"]]
     print()
     print(
         f"Soak: {options.soak} s of mixed load, {result['rps']:.1f} req/s, p99 {result['p99']:.1f} ms, "
-        f"{result['errors']} non-2xx; worker RSS MiB before {[round(size / 1024, 1) for size in before]}, "
-        f"after {[round(size / 1024, 1) for size in after]}"
+        f"{result['errors']} non-2xx; worker RSS MiB before {mib_before}, after {mib_after} "
+        f"(the same {len(before)} processes)"
     )
     return result
 
