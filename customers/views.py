@@ -5,6 +5,7 @@ CustomerApiVersion that says what differs.
 """
 
 import time
+from functools import cached_property
 from typing import Any
 
 from rest_framework.request import Request
@@ -107,10 +108,15 @@ class CustomerViewSet(BatchMixin, WcViewSet):
             schema["properties"]["last_order"]["properties"]["id"]["nullable"] = True
         return schema
 
+    @cached_property
+    def render_context(self) -> RenderContext:
+        """How this request renders customers: worked out once, for the reads and for the answer."""
+        return RenderContext.for_request(self.request, self.version)
+
     @property
     def shows_meta(self) -> bool:
         """Whether this request's answers carry meta_data (read with the customers, in the same statement)."""
-        return RenderContext.for_request(self.request, self.version).needs_meta
+        return self.render_context.needs_meta
 
     def get_item(self, pk: int, action: str) -> CustomerRecord:
         pk = int(pk)
@@ -189,7 +195,7 @@ class CustomerViewSet(BatchMixin, WcViewSet):
         services.customer_delete(customer=item, reassign=args.get("reassign", 0), precondition=self.precondition())
 
     def render_items(self, items: list[CustomerRecord]) -> list[dict[str, Any]]:
-        context = RenderContext.for_request(self.request, self.version)
+        context = self.render_context
         if context.needs_meta:
             attach_meta([item for item in items if item.meta is None])
         serializer = CustomerSerializer(context={"render": context})
