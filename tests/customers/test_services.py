@@ -276,3 +276,107 @@ def test_bulk_creates_apply_internal_meta_and_keep_the_listed_one():
     )
     assert record.billing["city"] == "Rome"
     assert [(key, value) for _id, key, value in record.meta] == [("crm", 1)]
+
+
+@pytest.fixture
+def no_fallback(monkeypatch):
+    """Fails the test if a bulk create falls back to one-by-one creates: its checks missed a conflict."""
+
+    def fallback(item):
+        pytest.fail(f"the bulk insert failed and fell back to one-by-one creates ({item['email']})")
+
+    monkeypatch.setattr(services, "_create_alone", fallback)
+
+
+def codes(outcomes) -> list[str | None]:
+    return [outcome.code if isinstance(outcome, WcAPIException) else None for outcome in outcomes]
+
+
+def test_bulk_creates_find_every_conflict_before_inserting(no_fallback):
+    """Emails and usernames taken in the database or earlier in the batch, in any case, are found by the
+    checks, so the valid items go in with the bulk insert."""
+    CustomerFactory(email="taken@example.com", username="taken")
+    outcomes = services.customers_create_bulk(
+        [
+            {"email": "TAKEN@example.com"},
+            {"email": "n1@example.com", "username": "TAKEN"},
+            {"email": "n2@example.com", "password": "pw"},
+            {"email": "N2@example.com"},
+            {"email": "n3@example.com", "username": "free"},
+            {"email": "n4@example.com", "username": "FREE"},
+            {"email": "Taken@other.example"},
+        ]
+    )
+    assert codes(outcomes) == [
+        "registration-error-email-exists",
+        "registration-error-username-exists",
+        None,
+        "registration-error-email-exists",
+        None,
+        "registration-error-username-exists",
+        None,
+    ]
+    assert outcomes[6].username.startswith("taken-")
+
+
+def test_a_drawn_username_taken_in_the_database_is_drawn_again(monkeypatch, no_fallback):
+    for name in ("ann", "ann-0001", "ann-0002"):
+        CustomerFactory(username=name, email=f"{name}@taken.example")
+    draws = iter(["0001", "0002", "0003"])
+    monkeypatch.setattr(services, "_random_suffix", lambda: next(draws))
+    [outcome] = services.customers_create_bulk([{"email": "ann@example.com"}])
+    assert outcome.username == "ann-0003"
+
+
+def test_bulk_creates_refuse_an_invalid_email_as_a_single_create_does():
+    [outcome] = services.customers_create_bulk([{"email": "not-an-email"}])
+    assert outcome.code == code_of(lambda: services.customer_create(email="not-an-email"))
+    assert not Customer.objects.exists()
+
+
+def test_a_repeated_meta_key_keeps_its_last_value_at_its_last_place_in_bulk_as_alone():
+    items = [{"key": "a", "value": 1}, {"key": "b", "value": 2}, {"key": "a", "value": 3}]
+    [bulk] = services.customers_create_bulk([{"email": "m1@example.com", "meta_data": items}])
+    alone = services.customer_create(email="m2@example.com", meta_data=items)
+    stored = [(key, value) for _id, key, value in customer_get(alone.id, with_meta=True).meta]
+    assert [(key, value) for _id, key, value in bulk.meta] == stored == [("b", 2), ("a", 3)]
+
+
+def test_a_bulk_item_failing_unexpectedly_is_reported_in_place_and_logged(monkeypatch, caplog):
+    check_email = services.check_email
+
+    def failing(email):
+        if email == "boom@example.com":
+            raise RuntimeError("boom")
+        check_email(email)
+
+    monkeypatch.setattr(services, "check_email", failing)
+    outcomes = services.customers_create_bulk([{"email": "ok@example.com"}, {"email": "boom@example.com"}])
+    assert codes(outcomes) == [None, "rest_internal_error"]
+    assert outcomes[1].status_code == 500
+    assert [record.getMessage() for record in caplog.records if record.name == "customers.services"] == [
+        "Batch create item 1 failed unexpectedly"
+    ]
+
+
+def test_a_meta_item_with_an_unknown_id_replaces_every_entry_of_its_key(customer):
+    services.customer_update(customer=customer_get(customer.pk), meta_data=[{"key": "color", "value": "blue"}])
+    old = CustomerMeta.objects.get(customer=customer)
+    services.customer_update(
+        customer=customer_get(customer.pk), meta_data=[{"id": old.pk + 1000, "key": "color", "value": "red"}]
+    )
+    [new] = CustomerMeta.objects.filter(customer=customer)
+    assert (new.pk == old.pk, new.key, new.value) == (False, "color", '"red"')
+
+
+def test_a_meta_key_stored_more_than_once_is_updated_in_its_first_entry(customer):
+    rows = [CustomerMeta.objects.create(customer=customer, key="tag", value=f'"{n}"') for n in range(3)]
+    services.customer_update(customer=customer_get(customer.pk), meta_data=[{"key": "tag", "value": "x"}])
+    assert list(CustomerMeta.objects.filter(customer=customer).values_list("pk", "value")) == [(rows[0].pk, '"x"')]
+
+
+def test_a_new_meta_key_given_twice_keeps_its_last_value(customer):
+    services.customer_update(
+        customer=customer_get(customer.pk), meta_data=[{"key": "n", "value": 1}, {"key": "n", "value": 2}]
+    )
+    assert list(CustomerMeta.objects.filter(customer=customer).values_list("key", "value")) == [("n", "2")]
