@@ -199,8 +199,7 @@ def _apply_internal_meta(meta_data: list[dict[str, Any]] | None, fields: dict[st
         if address_key is None:
             fields[field] = sanitize_text_field(value)
         else:
-            fields.setdefault(field, {})
-            fields[field] = {**(fields[field] or {}), address_key: value}
+            fields[field] = {**(fields.get(field) or {}), address_key: value}
 
 
 def _listed_meta_items(meta_data: list[dict[str, Any]] | None) -> list[dict[str, Any]]:

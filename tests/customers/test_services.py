@@ -107,6 +107,7 @@ def test_bulk_create_refuses_a_duplicate_inside_the_batch_as_sequential_creates_
         ("<b>jo</b>hn", False, "john"),
         ("José Ñúñez", False, "Jose Nunez"),
         ("ann%41e", False, "anne"),
+        ("jo%c3%A9hn", False, "john"),
         ("bob&amp;co", False, "bobco"),
         ("  two   spaces  ", False, "two spaces"),
         ("ali*ce!", True, "alice"),
@@ -125,6 +126,8 @@ def test_sanitize_user_is_wordpresss(raw, strict, clean):
         ("sales@shop.example", "shop.example"),
         ("info@shop.example", "shop.example"),
         ("x+tag@example.com", "xtag"),
+        ('"a@b"@example.com', "a"),  # the part before the first @, as WooCommerce's explode('@')
+        (f"{'n' * 70}@example.com", "n" * 55),  # room left for a -NNNN suffix within 60
     ],
 )
 def test_generated_usernames_start_from_the_email(email, base):
@@ -167,6 +170,7 @@ def test_an_invalid_username_is_refused_and_a_long_one_too():
     assert code_of(lambda: services.customer_create(email="a@example.com", username="u" * 61)) == (
         "user_login_too_long"
     )
+    assert services.customer_create(email="a@example.com", username="u" * 60).username == "u" * 60
 
 
 def test_the_username_cannot_change_and_the_email_not_only_in_case(customer):
@@ -380,3 +384,40 @@ def test_a_new_meta_key_given_twice_keeps_its_last_value(customer):
         customer=customer_get(customer.pk), meta_data=[{"key": "n", "value": 1}, {"key": "n", "value": 2}]
     )
     assert list(CustomerMeta.objects.filter(customer=customer).values_list("key", "value")) == [("n", "2")]
+
+
+def error_of(call) -> dict:
+    with pytest.raises(WcAPIException) as raised:
+        call()
+    return raised.value.as_dict()
+
+
+def test_a_create_checks_the_billing_email_and_keeps_no_password_it_was_not_given():
+    assert error_of(lambda: services.customer_create(email="a@example.com", billing={"email": "nope"})) == {
+        "code": "customer_invalid_billing_email",
+        "message": "Invalid billing email address",
+        "data": {"status": 400},
+    }
+    created = services.customer_create(email="a@example.com")
+    assert Customer.objects.get(pk=created.id).password.startswith("!")  # unusable: no login without a reset
+
+
+def test_an_unknown_role_is_refused_by_name(customer):
+    assert error_of(lambda: services.customer_update(customer=customer_get(customer.pk), role="emperor")) == {
+        "code": "woocommerce_rest_customer_invalid_role",
+        "message": "emperor is not a role.",
+        "data": {"status": 400},
+    }
+
+
+def test_internal_meta_on_create_sets_fields_a_null_empties_and_unknown_ones_are_skipped():
+    created = services.customer_create(
+        email="a@example.com",
+        billing={"city": "Rome", "company": "Acme"},
+        meta_data=[
+            {"key": "billing_unknown", "value": "x"},
+            {"key": "billing_company", "value": None},
+            {"key": "shipping_city", "value": "Oslo"},
+        ],
+    )
+    assert (created.billing["city"], created.billing["company"], created.shipping["city"]) == ("Rome", "", "Oslo")
