@@ -7,6 +7,7 @@ from django.db import connection
 from customers.models import Customer
 from customers.selectors import customer_get, customer_page, customer_records
 from tests.factories import CustomerFactory, OrderFactory
+from wcompat.args import MAX_ID
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,8 @@ def test_search_through_the_api_is_sanitized_first(api):
 
 def test_search_by_shape_email_digits_and_id():
     numbered = CustomerFactory(username="user9999", email="x@example.com")
-    other = CustomerFactory(username="someone", email="someone@example.com")
+    # An id no login contains, whatever ids earlier tests used.
+    other = CustomerFactory(id=424242, username="someone", email="someone@example.com")
     assert page_ids(search="someone@") == [other.pk]
     assert page_ids(search="9999") == [numbered.pk]  # digits: the login...
     assert page_ids(search=str(other.pk)) == [other.pk]  # ...or exactly the id
@@ -100,3 +102,31 @@ def test_a_migration_keeps_an_analysed_sqlite_database_on_its_list_indexes():
     assert "TEMP B-TREE" in page_plan()  # every customer sorted for one page
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
     assert page_plan() == "SEARCH c USING COVERING INDEX customers_role_name_id (role=?)"
+
+
+def test_search_terms_are_literal_not_like_patterns():
+    underscore = CustomerFactory(username="a_b", display_name="50% off")
+    CustomerFactory(username="axb", display_name="500 off")
+    backslash = CustomerFactory(username="back\\slash")
+    assert page_ids(search="a_b", role="all") == [underscore.pk]
+    assert page_ids(search="50%", role="all") == [underscore.pk]
+    assert page_ids(search="k\\s", role="all") == [backslash.pk]
+
+
+def test_a_search_term_of_250_characters_still_searches_a_url_matches_nothing():
+    longest = CustomerFactory(display_name="x" * 250)
+    assert page_ids(search="x" * 250, role="all") == [longest.pk]
+    CustomerFactory(username="http://shop.example", display_name="https://shop.example")
+    assert page_ids(search="http://shop.example", role="all") == []
+    assert page_ids(search="https://shop.example", role="all") == []
+
+
+def test_digits_up_to_the_largest_id_search_the_id_too():
+    largest = CustomerFactory(id=MAX_ID)
+    assert page_ids(search=str(MAX_ID), role="all") == [largest.pk]
+
+
+def test_an_empty_role_lists_every_role_like_all():
+    ids = sorted(CustomerFactory(role=role).pk for role in ("customer", "subscriber", "editor"))
+    assert sorted(page_ids(role="")) == ids
+    assert customer_page(role="").total == customer_page(role="all").total == 3
