@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from customers.models import Customer
+from wcompat.exceptions import WcAPIException
 from wcompat.models import IdempotencyRecord
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +96,42 @@ def test_an_abandoned_claim_is_claimed_again(api, admin_key):
     )
     assert post(api, "dead", {"email": "same@example.com"}).status_code == 400  # ran again: the email is taken now
     assert Customer.objects.count() == 1
+
+
+def test_the_body_is_read_as_its_content_type_says_whatever_its_parameters(api):
+    body = b'{"email": "ct@example.com"}'
+    first = api.post(URL, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="ct")
+    again = api.post(URL, body, content_type="Application/JSON; charset=UTF-8", HTTP_IDEMPOTENCY_KEY="ct")
+    assert (first.status_code, again.status_code, again["Idempotent-Replayed"]) == (201, 201, "true")
+    # The same bytes as plain text are another request (WordPress would not read them as JSON).
+    assert api.post(URL, body, content_type="text/plain", HTTP_IDEMPOTENCY_KEY="ct").status_code == 409
+
+
+def test_a_key_of_255_characters_is_kept_and_a_bodyless_delete_replays(api):
+    assert post(api, "k" * 255).status_code == 201
+    customer = Customer.objects.get()
+    delete = f"{URL}/{customer.pk}?force=true"
+    # As a client sends it: no body, no Content-Type.
+    first = api.generic("DELETE", delete, content_type=None, HTTP_IDEMPOTENCY_KEY="d")
+    again = api.generic("DELETE", delete, content_type=None, HTTP_IDEMPOTENCY_KEY="d")
+    assert (first.status_code, again.status_code, again["Idempotent-Replayed"]) == (200, 200, "true")
+
+
+@pytest.mark.parametrize(
+    "error",
+    [RuntimeError("the database went away"), WcAPIException("rest_internal_error", "Something failed.", 500)],
+    ids=["unexpected", "answered-500"],
+)
+def test_a_failed_answer_is_not_kept_so_the_retry_runs_again(api, monkeypatch, error):
+    from customers import services
+
+    create = services.customer_create
+
+    def failing(**fields):
+        raise error
+
+    monkeypatch.setattr(services, "customer_create", failing)
+    assert post(api, "retry").status_code == 500
+    monkeypatch.setattr(services, "customer_create", create)
+    retried = post(api, "retry")
+    assert (retried.status_code, retried.has_header("Idempotent-Replayed")) == (201, False)
