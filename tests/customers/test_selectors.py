@@ -130,3 +130,12 @@ def test_an_empty_role_lists_every_role_like_all():
     ids = sorted(CustomerFactory(role=role).pk for role in ("customer", "subscriber", "editor"))
     assert sorted(page_ids(role="")) == ids
     assert customer_page(role="").total == customer_page(role="all").total == 3
+
+
+def test_reads_by_id_reach_the_first_and_the_largest_id_and_pages_in_include_order_carry_figures():
+    first = CustomerFactory(id=1, display_name="First")
+    largest = CustomerFactory(id=MAX_ID)
+    OrderFactory(customer=first, status="completed", total="7.00")
+    assert (customer_get(1).id, customer_get(1).display_name, customer_get(MAX_ID).id) == (1, "First", largest.pk)
+    page = customer_page(orderby="include", include=[MAX_ID, 1], role="all")
+    assert [(record.id, record.orders_count) for record in page.items] == [(MAX_ID, 0), (1, 1)]
