@@ -118,8 +118,8 @@ def php_int(value: Any) -> int:
     match = re.match(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", str(value)) if isinstance(value, str) else None
     if not match:
         return 0
-    number = float(match.group()) if match.group(2) or match.group(3) else int(match.group())
-    return php_int(number) if isinstance(number, float) else number
+    text = match.group()
+    return php_int(float(text)) if any(mark in text for mark in ".eE") else int(text)
 
 
 def parse_list(value: Any) -> list[Any]:

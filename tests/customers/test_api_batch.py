@@ -140,13 +140,22 @@ def test_batch_respects_role_rules(api, url):
     assert Customer.objects.filter(pk=admin.pk).exists()
 
 
+def test_batch_delete_ids_are_read_as_php_casts_them(api, customer, url):
+    # (int) "3.7abc" is 3 in PHP: the string's leading number, truncated.
+    response = api.post(url, {"delete": [f"{customer.pk}.7abc"]}, format="json")
+    assert [item["id"] for item in response.json()["delete"]] == [customer.pk]
+    assert not Customer.objects.exists()
+
+
 def test_batch_delete_accepts_objects(api, customer, url):
     response = api.post(url, {"delete": [{"id": customer.pk}]}, format="json")
     assert response.json()["delete"][0]["id"] == customer.pk
     assert not Customer.objects.exists()
 
 
-@pytest.mark.parametrize("body", [{}, {"create": []}, {"create": "nonsense"}, {"delete": [0]}])
+@pytest.mark.parametrize(
+    "body", [{}, {"create": []}, {"create": "nonsense"}, {"delete": [0]}, {"delete": [".5", "0.9e0", "abc"]}]
+)
 def test_empty_batch_is_an_empty_list(api, body, url):
     response = api.post(url, body, format="json")
     assert response.status_code == status.HTTP_200_OK

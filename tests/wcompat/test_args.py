@@ -4,9 +4,15 @@ from wcompat.args import (
     MAX_ID,
     ArgError,
     absint,
+    best_type,
+    bounded_id_list,
+    is_array_like,
     is_email,
+    is_integer_like,
     parse_id_list,
+    php_int,
     sanitize_text_field,
+    to_boolean,
     validate_args,
     validate_value,
     wp_list,
@@ -151,3 +157,67 @@ def test_validate_args_missing_required_comes_first_and_lists_names():
 
 def test_validate_args_fills_defaults_and_ignores_undeclared():
     assert validate_args({"page": {"type": "integer", "default": 1}}, {"other": "x"}) == {"page": 1}
+
+
+# PHP's and WordPress's conversions at their edges (each case one a mutation of wcompat.args got past).
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("1e3", 1000), ("1E3", 1000), (" 12abc", 12), ("abc", 0), ("-4.9", -4), (".5", 0), ("-.5e1", -5), ("7.", 7)],
+)
+def test_php_int_reads_the_leading_number_as_php_does(value, expected):
+    assert php_int(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("false", False), ("FALSE", False), ("True", True), ("1", True), (0, False), (1, True), (2, None), (1.0, None)],
+)
+def test_to_boolean_is_rest_is_boolean(value, expected):
+    assert to_boolean(value) is expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [("5", True), ("5.0", True), (" 5", False), ("5.5", False)])
+def test_integer_strings_are_integers_only_without_spaces(value, expected):
+    assert is_integer_like(value) is expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [({"0": "a", "1": "b"}, True), ({"1": "a"}, False), ("a,b", True), (5, True), (True, False)],
+)
+def test_array_like_is_rest_is_array(value, expected):
+    assert is_array_like(value) is expected
+
+
+def test_the_best_type_prefers_string_for_empty_and_skips_unknown_types():
+    assert best_type("", ["integer", "string"]) == "string"
+    assert best_type(5, ["unknown", "integer"]) == "integer"
+    assert best_type("x", ["integer"]) is None
+
+
+def test_a_maximum_alone_is_inclusive():
+    schema = {"type": "integer", "maximum": 10}
+    assert validate_value(10, schema, "per_page") == 10
+    with pytest.raises(ArgError) as raised:
+        validate_value(11, schema, "per_page")
+    assert (raised.value.code, raised.value.message) == (
+        "rest_out_of_bounds",
+        "per_page must be less than or equal to 10",
+    )
+
+
+def test_id_lists_keep_the_largest_id_and_are_bounded(settings):
+    assert parse_id_list([MAX_ID, MAX_ID + 1]) == [MAX_ID, 0]
+    settings.WCOMPAT_MAX_ID_LIST = 3
+    with pytest.raises(ArgError) as raised:
+        bounded_id_list("1,2,3,4", "include")
+    assert (raised.value.code, raised.value.message) == ("rest_too_many_items", "include must contain at most 3 items.")
+
+
+def test_an_invalid_date_time_and_a_label_ending_in_a_hyphen():
+    with pytest.raises(ArgError) as raised:
+        validate_value("not a date", {"type": "string", "format": "date-time"}, "after")
+    assert (raised.value.code, raised.value.message) == ("rest_invalid_date", "Invalid date.")
+    assert is_email("john@exam-.com") is False
