@@ -28,6 +28,13 @@ from wcompat.url_rules import esc_url_raw, is_valid_url
         ("http://hooks.example/é", False),
         ("http://us@r:p@ss@hooks.example/", False),
         ("http://" + "a" * 64 + ".example/", False),
+        ("http://" + "a" * 63 + ".example/", True),  # a label of 63 characters is the longest
+        ("http://" + ".".join(["a" * 63] * 3 + ["b" * 61]) + "/", True),  # a host of 253 characters too
+        ("http://" + ".".join(["a" * 63] * 3 + ["b" * 62]) + "/", False),
+        ("http://" + ".".join(["a" * 63] * 3 + ["b" * 61]) + "./", True),  # its root dot aside
+        ("http://[::1/", False),
+        ("http://::1]/", False),
+        ("http://[1::2:3:4:5:6:7]/", True),
     ],
 )
 def test_is_valid_url(url, valid):
@@ -44,6 +51,21 @@ def test_is_valid_url(url, valid):
         ("https://hooks.example/%0%0d%0ad", "https://hooks.example/"),  # removed until none is left
         ("  https://hooks.example/a b", "https://hooks.example/a%20b"),
         ("javascript:alert(1)", ""),
+        ("", ""),
+        ("<>", ""),  # nothing left once cleaned
+        ("hooks.example/in", "http://hooks.example/in"),  # no scheme: http:// is presumed
+        ("/in", "/in"),
+        ("#top", "#top"),
+        ("?x=1", "?x=1"),
+        ("index.php?x=1", "index.php?x=1"),  # a PHP file is relative
+        ("https;//hooks.example/in", "https://hooks.example/in"),
+        ("MAILTO:ops@hooks.example", ""),  # only http and https for a delivery URL
+        ("#a&#58;b", ""),  # an encoded colon names a protocol too
+        ("https&#58;//hooks.example/", ""),
+        ("HTTPS://Hooks.example/In", "https://Hooks.example/In"),  # the scheme in lower case
+        ("?a=1/?b:c", "?a=1/?b:c"),  # "/?" before the colon: no protocol
+        ("/a[1]", "/a%5B1%5D"),
+        ("https://hooks.example/[1]", "https://hooks.example/%5B1%5D"),
     ],
 )
 def test_esc_url_raw(url, stored):
