@@ -1,7 +1,11 @@
 """wc_is_valid_url(), esc_url_raw() and the safe HTTP rules, on their own."""
 
+from dataclasses import replace
+from urllib.parse import urlsplit
+
 import pytest
 
+from tests.webhooks.receiver import Receiver, start_receiver
 from wcompat import safe_http
 from wcompat.url_rules import esc_url_raw, is_valid_url
 
@@ -104,3 +108,46 @@ def test_the_site_itself_and_the_development_setting_lift_the_address_rules(sett
     assert safe_http.check_url("http://localhost/in", home_host="LOCALHOST").ip == "127.0.0.1"
     settings.WCOMPAT_WEBHOOK_ALLOW_PRIVATE_URLS = True
     assert safe_http.check_url("http://127.0.0.1:9/in").port == 9
+
+
+def test_a_target_defaults_to_its_schemes_port_and_the_root_path(settings):
+    settings.WCOMPAT_WEBHOOK_ALLOW_PRIVATE_URLS = False
+    secure = safe_http.check_url("https://93.184.215.14")
+    plain = safe_http.check_url("http://93.184.215.14?x=1")
+    assert (secure.url, secure.scheme, secure.port, secure.path) == ("https://93.184.215.14", "https", 443, "/")
+    assert (plain.scheme, plain.port, plain.path) == ("http", 80, "/?x=1")
+
+
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [
+        ("http://hooks.example/", "hooks.example"),
+        ("https://hooks.example/", "hooks.example"),
+        ("http://hooks.example:443/", "hooks.example:443"),
+        ("https://hooks.example:80/", "hooks.example:80"),
+        ("http://hooks.example:8080/", "hooks.example:8080"),
+    ],
+)
+def test_the_host_header_names_a_port_only_when_it_is_not_the_schemes(url, host):
+    parts = urlsplit(url)
+    target = safe_http.SafeTarget(
+        url=url, scheme=parts.scheme, host=parts.hostname, ip="93.184.215.14", port=parts.port or 0, path="/"
+    )
+    if parts.port is None:
+        target = replace(target, port=443 if parts.scheme == "https" else 80)
+    assert safe_http._host_header(target) == host
+
+
+def test_a_request_reaches_a_real_receiver_with_its_host_path_and_body(settings):
+    settings.WCOMPAT_WEBHOOK_ALLOW_PRIVATE_URLS = True
+    receiver = start_receiver(Receiver(statuses=[201]))
+    try:
+        target = safe_http.check_url(f"{receiver.url}/in?x=1")
+        answer = safe_http.request(target, "POST", b'{"a":1}', {"Content-Type": "application/json"}, timeout=5)
+    finally:
+        receiver.server.shutdown()
+        receiver.server.server_close()
+    [received] = receiver.requests
+    port = receiver.server.server_address[1]
+    assert (received.path, received.headers["Host"], received.body) == ("/in?x=1", f"127.0.0.1:{port}", b'{"a":1}')
+    assert (answer.status, answer.body, answer.error) == (201, "answered 201", "")
