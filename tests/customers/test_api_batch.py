@@ -121,6 +121,33 @@ def test_batch_item_errors_are_reported_in_place(api, customer, url):
     assert sorted(Customer.objects.values_list("email", flat=True)) == ["c@woo.local", "ok@woo.local", "test@woo.local"]
 
 
+def test_batch_items_without_an_id_touch_no_customer(api, url):
+    first = CustomerFactory(id=1, first_name="Kept")
+    other = CustomerFactory(email="other@woo.local")
+    body = api.post(
+        url,
+        {
+            "create": [{"id": first.pk, "email": "new@woo.local"}],
+            "update": [{"first_name": "Changed"}],
+            "delete": [{"reassign": other.pk}],
+        },
+        format="json",
+    ).json()
+    assert body["create"] == [
+        {
+            "id": 0,
+            "error": {
+                "code": "woocommerce_rest_customer_exists",
+                "message": "Cannot create existing resource.",
+                "data": {"status": 400},
+            },
+        }
+    ]
+    assert [item["error"]["code"] for item in body["update"] + body["delete"]] == ["wc_user_invalid_id"] * 2
+    assert Customer.objects.get(pk=1).first_name == "Kept"
+    assert sorted(Customer.objects.values_list("pk", flat=True)) == sorted([1, other.pk])
+
+
 def test_batch_respects_role_rules(api, url):
     admin = CustomerFactory(admin=True)
     response = api.post(
