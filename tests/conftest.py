@@ -3,8 +3,11 @@ import base64
 import pytest
 from rest_framework.test import APIClient
 
+from customers.selectors import _by_id_sql, _page_sql
+from customers.serializers import customer_renderer
 from tests.factories import CustomerFactory, make_api_key
 from tests.live import http_server, https_server, store  # noqa: F401  (fixtures for end-to-end tests)
+from wcompat.dates import local_date_for
 from wcompat.models import ApiKey
 
 ADDRESS = {
@@ -32,6 +35,14 @@ def client_for(key: ApiKey | None) -> APIClient:
 @pytest.fixture(autouse=True)
 def _https_behind_proxy(settings):
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+@pytest.fixture(autouse=True)
+def _built_afresh():
+    """The SQL and the renderers built once per process are built again for each test: each test exercises
+    the code that builds them, not what an earlier test left cached (a mutation tool relies on it)."""
+    for cached in (_by_id_sql, _page_sql, customer_renderer, local_date_for):
+        cached.cache_clear()
 
 
 @pytest.fixture
