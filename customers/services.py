@@ -267,7 +267,7 @@ def _existing_meta(customer_id: int) -> list[tuple[int, str, Any]]:
 #
 
 
-def check_create(*, email: str, username: str = "", billing: dict[str, Any] | None = None) -> str:
+def check_create(*, email: str, username: str, billing: dict[str, Any] | None) -> str:
     """customer_create()'s checks, in WooCommerce's order, without writing; returns the username as it would
     be stored ("" when one is to be generated). The admin's forms run them to show their errors."""
     check_email(email)

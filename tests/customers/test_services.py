@@ -134,6 +134,12 @@ def test_generated_usernames_start_from_the_email(email, base):
     assert services.username_base(email) == base
 
 
+def test_a_suffix_has_four_digits_at_most_so_a_generated_login_fits_60_characters(monkeypatch):
+    monkeypatch.setattr(services.secrets, "randbelow", lambda bound: bound - 1)  # the largest draw
+    assert services._random_suffix() == "9999"
+    assert len(services.username_base("n" * 70 + "@example.com") + "-" + services._random_suffix()) == 60
+
+
 def test_a_taken_generated_username_gets_a_suffix():
     CustomerFactory(username="john.doe")
     created = services.customer_create(email="john.doe@elsewhere.example")
