@@ -425,6 +425,7 @@ def test_a_create_checks_the_billing_email_and_keeps_no_password_it_was_not_give
     }
     created = services.customer_create(email="a@example.com")
     assert Customer.objects.get(pk=created.id).password.startswith("!")  # unusable: no login without a reset
+    assert created.display_name == created.username == "a"  # WordPress shows the login until a name is set
 
 
 def test_an_unknown_role_is_refused_by_name(customer):
