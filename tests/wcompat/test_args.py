@@ -221,3 +221,43 @@ def test_an_invalid_date_time_and_a_label_ending_in_a_hyphen():
         validate_value("not a date", {"type": "string", "format": "date-time"}, "after")
     assert (raised.value.code, raised.value.message) == ("rest_invalid_date", "Invalid date.")
     assert is_email("john@exam-.com") is False
+
+
+def test_a_type_failure_names_its_param_in_its_details():
+    with pytest.raises(WcAPIException) as raised:
+        validate_args({"page": {"type": "integer"}}, {"page": "abc"})
+    assert raised.value.as_dict()["data"]["details"] == {
+        "page": {"code": "rest_invalid_type", "message": "page is not of type integer.", "data": {"param": "page"}}
+    }
+
+
+def test_an_empty_string_is_a_string_before_an_array():
+    assert best_type("", ["array", "string"]) == "string"
+    assert best_type("", ["array"]) == "array"  # WordPress: a scalar is an array of one
+
+
+def test_lenient_values_are_cast_as_php_casts_them_in_arrays_too():
+    schema = {"type": "array", "items": {"type": "integer"}}
+    assert validate_value("5abc", {"type": "integer"}, "id", lenient=True) == 5
+    assert validate_value(["5abc", 7], schema, "ids", lenient=True) == [5, 7]
+    with pytest.raises(ArgError):
+        validate_value(["5abc"], schema, "ids")
+
+
+def test_numbers_are_checked_for_their_type_and_range():
+    schema = {"type": "number", "maximum": 10}
+    assert validate_value("2.5", schema, "amount") == 2.5
+    with pytest.raises(ArgError) as raised:
+        validate_value(10.5, schema, "amount")
+    assert (raised.value.code, raised.value.message) == (
+        "rest_out_of_bounds",
+        "amount must be less than or equal to 10",
+    )
+    with pytest.raises(ArgError) as raised:
+        validate_value("abc", schema, "amount")
+    assert (raised.value.code, raised.value.message) == ("rest_invalid_type", "amount is not of type number.")
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf")])
+def test_php_int_of_what_no_integer_holds_is_zero(value):
+    assert php_int(value) == 0
