@@ -66,6 +66,9 @@ def test_is_valid_url(url, valid):
         ("MAILTO:ops@hooks.example", ""),  # only http and https for a delivery URL
         ("#a&#58;b", ""),  # an encoded colon names a protocol too
         ("https&#58;//hooks.example/", ""),
+        ("&#104;ttps://hooks.example/", ""),  # a reference in the scheme
+        ("https://hooks.example/a[", "https://hooks.example/a%5B"),
+        ("https://hooks.example/a]", "https://hooks.example/a%5D"),
         ("HTTPS://Hooks.example/In", "https://Hooks.example/In"),  # the scheme in lower case
         ("?a=1/?b:c", "?a=1/?b:c"),  # "/?" before the colon: no protocol
         ("/a[1]", "/a%5B1%5D"),
@@ -74,6 +77,13 @@ def test_is_valid_url(url, valid):
 )
 def test_esc_url_raw(url, stored):
     assert esc_url_raw(url) == stored
+
+
+def test_mailto_urls_keep_their_line_breaks_where_mailto_is_allowed():
+    protocols = ("http", "https", "mailto")
+    assert esc_url_raw("mailto:ops%0A@hooks.example", protocols) == "mailto:ops%0A@hooks.example"
+    assert esc_url_raw("MAILTO:ops%0A@hooks.example", protocols) == "mailto:ops%0A@hooks.example"
+    assert esc_url_raw("https://hooks.example/a%0Ab", protocols) == "https://hooks.example/ab"
 
 
 @pytest.mark.parametrize(
