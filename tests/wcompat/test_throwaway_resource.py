@@ -231,8 +231,37 @@ def test_batch_limits(api, settings):
     assert api.post(f"{URL}/batch", {}, format="json").json() == []
     settings.WCOMPAT_BATCH_DEADLINE = 0
     late = api.post(f"{URL}/batch", {"create": [{"title": "late"}]}, format="json").json()
-    assert late["create"][0]["error"]["code"] == "rest_batch_item_not_processed"
+    assert late["create"][0]["error"] == {
+        "code": "rest_batch_item_not_processed",
+        "message": "The batch took too long; this item was not processed. Send it again.",
+        "data": {"status": 503},
+    }
     assert not Note.objects.exists()
+
+
+def test_a_batch_create_with_an_id_and_an_item_failing_unexpectedly_answer_in_place(api, monkeypatch, caplog):
+    from tests.wcompat.throwaway.views import NoteViewSet
+
+    create_item = NoteViewSet.create_item
+
+    def failing(self, args):
+        if args.get("title") == "boom":
+            raise RuntimeError("boom")
+        return create_item(self, args)
+
+    monkeypatch.setattr(NoteViewSet, "create_item", failing)
+    body = api.post(
+        f"{URL}/batch", {"create": [{"id": 5, "title": "old"}, {"title": "boom"}, {"title": "fine"}]}, format="json"
+    ).json()
+    assert [item.get("error") for item in body["create"]] == [
+        {"code": "rest_invalid_param", "message": "Cannot create existing resource.", "data": {"status": 400}},
+        {"code": "rest_internal_error", "message": "The item could not be processed.", "data": {"status": 500}},
+        None,
+    ]
+    assert list(Note.objects.values_list("title", flat=True)) == ["fine"]
+    assert [record.getMessage() for record in caplog.records if record.name == "wcompat.batch"] == [
+        "Batch item failed unexpectedly"
+    ]
 
 
 #
