@@ -103,7 +103,10 @@ class CustomerForm(AddressFields, forms.ModelForm):
                 )
             else:
                 services.check_create(
-                    email=data.get("email") or "", username=data.get("username") or "", billing=self.address("billing")
+                    email=data.get("email") or "",
+                    username=data.get("username") or "",
+                    billing=self.address("billing"),
+                    role=data.get("role") or CustomerRole.CUSTOMER,
                 )
         except WcAPIException as error:
             self.add_error(ERROR_FIELDS.get(error.code), error.message)
@@ -285,10 +288,12 @@ class CustomerAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
                 customer=customer_get(obj.pk), role=data["role"], display_name=data["display_name"], **values
             )
         else:
-            record = services.customer_create(username=data.get("username") or "", **values)
-            if data["role"] != CustomerRole.CUSTOMER or data["display_name"]:
-                fields = {"role": data["role"], "display_name": data["display_name"] or None}
-                record = services.customer_update(customer=record, **fields)
+            record = services.customer_create(
+                username=data.get("username") or "",
+                role=data["role"],
+                display_name=data["display_name"] or None,
+                **values,
+            )
         obj.pk = record.id
         obj._state.adding = False
 

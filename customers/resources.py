@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from import_export import fields, resources
 
 from customers import services
-from customers.choices import AddressType
+from customers.choices import AddressType, CustomerRole
 from customers.models import ADDRESS_FIELDS, Customer
 from customers.selectors import annotate_order_stats, customer_get
 from wcompat.exceptions import WcAPIException
@@ -105,7 +105,10 @@ class CustomerResource(resources.ModelResource):
                 )
             else:
                 services.check_create(
-                    email=instance.email or "", username=instance.username or "", billing=addresses["billing"]
+                    email=instance.email or "",
+                    username=instance.username or "",
+                    billing=addresses["billing"],
+                    role=instance.role or CustomerRole.CUSTOMER,
                 )
         except WcAPIException as error:
             errors.setdefault("email" if "email" in error.code else "__all__", []).append(error.message)
@@ -123,9 +126,9 @@ class CustomerResource(resources.ModelResource):
         try:
             existing = customer_get(instance.pk) if instance.pk else None
             if existing is None:
-                record = services.customer_create(username=instance.username or "", **values)
-                if instance.role and instance.role != record.role:
-                    record = services.customer_update(customer=record, role=instance.role)
+                record = services.customer_create(
+                    username=instance.username or "", role=instance.role or CustomerRole.CUSTOMER, **values
+                )
             else:
                 record = services.customer_update(customer=existing, role=instance.role or None, **values)
         except WcAPIException as error:

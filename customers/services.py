@@ -267,9 +267,10 @@ def _existing_meta(customer_id: int) -> list[tuple[int, str, Any]]:
 #
 
 
-def check_create(*, email: str, username: str, billing: dict[str, Any] | None) -> str:
+def check_create(*, email: str, username: str, billing: dict[str, Any] | None, role: str) -> str:
     """customer_create()'s checks, in WooCommerce's order, without writing; returns the username as it would
     be stored ("" when one is to be generated). The admin's forms run them to show their errors."""
+    check_role(role)
     check_email(email)
     check_billing_email(billing)
     if not email:
@@ -294,18 +295,24 @@ def customer_create(
     billing: dict[str, Any] | None = None,
     shipping: dict[str, Any] | None = None,
     meta_data: list[dict[str, Any]] | None = None,
+    role: str = CustomerRole.CUSTOMER,
+    display_name: str | None = None,
 ) -> CustomerRecord:
     """Register a customer as WooCommerce's REST create does (wc_create_new_customer), all or nothing.
 
     Checks run in WooCommerce's order, so a client sees the error it would see there first. Another
     request may take the email or the username between the checks and the insert: the database's unique
     constraints then answer with WooCommerce's error, and a generated username is generated again.
+
+    `role` and `display_name` are the admin's to set (WooCommerce's API registers customers, named by login).
     """
-    username = check_create(email=email, username=username, billing=billing)
+    username = check_create(email=email, username=username, billing=billing, role=role)
     generated = not username
     fields: dict[str, Any] = {"first_name": _clean_text(first_name), "last_name": _clean_text(last_name)}
-    fields.update(billing=billing, shipping=shipping)
+    fields.update(billing=billing, shipping=shipping, role=role)
     _apply_internal_meta(meta_data, fields)
+    if display_name is not None:
+        fields["display_name"] = display_name
     password_hash = hash_password(password)
     for _attempt in range(USERNAME_ATTEMPTS):
         name = generate_username(email) if generated else username
@@ -328,7 +335,7 @@ def _insert_customer(
         username=username,
         email=email,
         display_name=fields.get("display_name") or username,
-        role=CustomerRole.CUSTOMER,
+        role=fields["role"],
         password=password_hash,
         date_created=now,
         date_modified=now,
@@ -580,7 +587,12 @@ def check_update(
         check_email(email)
         check_email_length(email)
     check_billing_email(billing)
-    if role and role not in CustomerRole.values:
+    if role:
+        check_role(role)
+
+
+def check_role(role: str) -> None:
+    if role not in CustomerRole.values:
         raise WcAPIException("woocommerce_rest_customer_invalid_role", f"{role} is not a role.", 400)
 
 

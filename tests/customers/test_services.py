@@ -448,3 +448,15 @@ def test_internal_meta_on_create_sets_fields_a_null_empties_and_unknown_ones_are
         ],
     )
     assert (created.billing["city"], created.billing["company"], created.shipping["city"]) == ("Rome", "", "Oslo")
+
+
+def test_the_admins_role_and_display_name_are_set_at_registration():
+    created = services.customer_create(email="sub@example.com", role="subscriber", display_name="Sub")
+    stored = Customer.objects.get(pk=created.id)
+    assert (created.role, stored.role, stored.display_name) == ("subscriber", "subscriber", "Sub")
+    assert error_of(lambda: services.customer_create(email="x@example.com", role="emperor")) == {
+        "code": "woocommerce_rest_customer_invalid_role",
+        "message": "emperor is not a role.",
+        "data": {"status": 400},
+    }
+    assert not Customer.objects.filter(email="x@example.com").exists()
