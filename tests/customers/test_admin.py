@@ -14,19 +14,6 @@ from webhooks.models import Delivery, Webhook
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("admin:customers_customer_changelist")
-ADDRESS_KEYS = (
-    "first_name",
-    "last_name",
-    "company",
-    "address_1",
-    "address_2",
-    "city",
-    "state",
-    "postcode",
-    "country",
-    "email",
-    "phone",
-)
 
 
 def change_url(customer) -> str:
