@@ -66,6 +66,28 @@ def parse_wrk(output: str) -> dict:
     return result
 
 
+def wrk(
+    url: str,
+    headers: dict,
+    *,
+    threads: int,
+    connections: int,
+    seconds: int,
+    script: str | None = None,
+    script_args: tuple[str, ...] = (),
+) -> dict:
+    """wrk's measurement of `url` (with one of scripts/wrk/ and its arguments), parsed."""
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "30s"]
+    for header, value in headers.items():
+        command += ["-H", f"{header}: {value}"]
+    if script:
+        command += ["-s", str(WRK_SCRIPTS / script)]
+    command.append(url)
+    if script_args:
+        command += ["--", *script_args]
+    return parse_wrk(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+
+
 def start_database(kind: str, tmp: Path) -> tuple[str, Path | None]:
     if kind == "sqlite":
         return f"sqlite:///{tmp / 'bench.sqlite3'}", None
@@ -184,22 +206,16 @@ def main() -> None:
         queries, webhook_costs = count_queries(env, headers, scenarios)
         results = []
         for name, method, path, batch in scenarios:
-            command = [
-                "wrk",
-                f"-t{min(options.threads, options.connections)}",
-                f"-c{options.connections}",
-                f"-d{options.duration}s",
-                "--latency",
-                "--timeout",
-                "30s",
-            ]
-            for header, value in headers.items():
-                command += ["-H", f"{header}: {value}"]
-            if batch:
-                command += ["-s", str(WRK_SCRIPTS / "create.lua")]
-            target = [base + path, "--", batch] if batch else [base + path]
-            output = subprocess.run([*command, *target], capture_output=True, text=True, check=True).stdout
-            result = {"scenario": name, "method": method, "path": path, **parse_wrk(output), "queries": queries[name]}
+            measured = wrk(
+                base + path,
+                headers,
+                threads=min(options.threads, options.connections),
+                connections=options.connections,
+                seconds=options.duration,
+                script="create.lua" if batch else None,
+                script_args=(batch,) if batch else (),
+            )
+            result = {"scenario": name, "method": method, "path": path, **measured, "queries": queries[name]}
             results.append(result)
             print(
                 f"  {name:<20} {result['rps']:9.1f} req/s  p50 {result['p50']:8.2f} ms  "
@@ -342,33 +358,27 @@ def worker_rss(master: int) -> dict[int, int]:
 
 def measure_soak(master: int, base: str, headers: dict, options) -> dict:
     """Mixed load (reads, lists, updates, creates) for --soak seconds; worker memory before and after."""
-    command = ["wrk", "-t2", "-c8", f"-d{options.soak}s", "--latency", "--timeout", "30s"]
-    for header, value in headers.items():
-        command += ["-H", f"{header}: {value}"]
-    warm = [
-        *command[:3],
-        "-d10s",
-        *command[4:],
-        "-s",
-        str(WRK_SCRIPTS / "mixed.lua"),
-        base,
-        "--",
-        str(options.customers),
-    ]
-    subprocess.run(warm, capture_output=True, text=True, check=True)
+
+    def mixed(seconds: int) -> dict:
+        return wrk(
+            base,
+            headers,
+            threads=2,
+            connections=8,
+            seconds=seconds,
+            script="mixed.lua",
+            script_args=(str(options.customers),),
+        )
+
+    mixed(10)  # warm
     before = worker_rss(master)
-    output = subprocess.run(
-        [*command, "-s", str(WRK_SCRIPTS / "mixed.lua"), base, "--", str(options.customers)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    measured = mixed(options.soak)
     after = worker_rss(master)
     if set(after) != set(before):
         raise SystemExit("a gunicorn worker was replaced during the soak: its memory cannot be compared")
     result = {
         "seconds": options.soak,
-        **parse_wrk(output),
+        **measured,
         "rss_kib_before": list(before.values()),
         "rss_kib_after": [after[pid] for pid in before],
     }
