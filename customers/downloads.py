@@ -31,6 +31,23 @@ def downloads_for(customer_id: int) -> QuerySet[Download]:
     )
 
 
+def permission_values(download: Download) -> dict[str, Any]:
+    """A permission's values as WooCommerce writes them ("unlimited" downloads, "never" expires)."""
+    remaining, expires = download.downloads_remaining, download.access_expires
+    return {
+        "download_id": download.download_id,
+        "product_id": download.product_id,
+        "product_url": download.product_url,
+        "product_name": download.product_name,
+        "download_name": download.download_name,
+        "order_id": download.order_id,
+        "downloads_remaining": "unlimited" if remaining is None else str(remaining),
+        "access_expires": wc_local_date(expires) if expires else "never",
+        "access_expires_gmt": wc_date(expires) if expires else "never",
+        "file": {"name": download.download_name, "file": download.file_url},
+    }
+
+
 def render_download(
     download: Download, *, version: CustomerApiVersion, site_url: str, rest_base: str
 ) -> dict[str, Any]:
@@ -40,22 +57,7 @@ def render_download(
         f"download_file={download.product_id}&order={order.order_key}"
         f"&email={php_urlencode(download.email or download.customer.email)}&key={download.download_id}"
     )
-    remaining = download.downloads_remaining
-    expires = download.access_expires
-    values = {
-        "download_id": download.download_id,
-        "download_url": f"{site_url}/?{query}",
-        "product_id": download.product_id,
-        "product_url": download.product_url,
-        "product_name": download.product_name,
-        "download_name": download.download_name,
-        "order_id": order.pk,
-        "order_key": order.order_key,
-        "downloads_remaining": "unlimited" if remaining is None else str(remaining),
-        "access_expires": wc_local_date(expires) if expires else "never",
-        "access_expires_gmt": wc_date(expires) if expires else "never",
-        "file": {"name": download.download_name, "file": download.file_url},
-    }
+    values = {**permission_values(download), "download_url": f"{site_url}/?{query}", "order_key": order.order_key}
     data = {name: values[name] for name in version.download_fields}
     namespace = version.namespace
     data["_links"] = {

@@ -20,6 +20,7 @@ from typing import Any
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from customers.downloads import permission_values
 from customers.models import Download, Order
 from wcompat.args import bounded_id_list
 from wcompat.dates import wc_date, wc_local_date
@@ -135,6 +136,18 @@ DOWNLOAD_SCHEMA = item_schema(
 )
 DOWNLOADS_V1 = ResourceVersion(namespace="wcompat/v1", rest_base="downloads", item_schema=DOWNLOAD_SCHEMA, fields=())
 NEXT_CUSTOMER_HEADER = "X-WCompat-Next-Customer"
+# What an export carries of each permission, in this order, between its customer_id and its email.
+EXPORTED_PERMISSION_VALUES = (
+    "order_id",
+    "product_id",
+    "product_name",
+    "product_url",
+    "download_id",
+    "download_name",
+    "file",
+    "downloads_remaining",
+    "access_expires_gmt",
+)
 
 
 class DownloadExportViewSet(WcViewSet):
@@ -173,25 +186,17 @@ class DownloadExportViewSet(WcViewSet):
         more = len(customer_ids) > count
         customer_ids = customer_ids[:count]
         downloads = Download.objects.filter(customer_id__in=customer_ids).order_by("customer_id", "id")
-        data = [
-            {
-                "customer_id": download.customer_id,
-                "order_id": download.order_id,
-                "product_id": download.product_id,
-                "product_name": download.product_name,
-                "product_url": download.product_url,
-                "download_id": download.download_id,
-                "download_name": download.download_name,
-                "file": {"name": download.download_name, "file": download.file_url},
-                "downloads_remaining": "unlimited"
-                if download.downloads_remaining is None
-                else str(download.downloads_remaining),
-                "access_expires_gmt": wc_date(download.access_expires) if download.access_expires else "never",
-                "email": download.email,
-            }
-            for download in downloads
-        ]
+        data = [_exported_permission(download) for download in downloads]
         following = str(customer_ids[-1] + 1) if more else ""
         return Response(
             data, headers={NEXT_CUSTOMER_HEADER: following, "Access-Control-Expose-Headers": NEXT_CUSTOMER_HEADER}
         )
+
+
+def _exported_permission(download: Download) -> dict[str, Any]:
+    values = permission_values(download)
+    return {
+        "customer_id": download.customer_id,
+        **{name: values[name] for name in EXPORTED_PERMISSION_VALUES},
+        "email": download.email,
+    }
