@@ -7,7 +7,9 @@
   writing any other internal key does nothing.
 """
 
+import json
 import re
+from typing import Any
 
 INTERNAL_KEYS = frozenset(
     {
@@ -71,3 +73,8 @@ def setter_field(key: str, address_fields: tuple[str, ...]) -> tuple[str, str | 
     if match and match.group(2) in address_fields:
         return match.group(1), match.group(2)
     return None
+
+
+def encode_value(value: Any) -> str:
+    """A meta value as it is stored: compact JSON, unicode kept."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -211,10 +211,6 @@ def _listed_meta_items(meta_data: list[dict[str, Any]] | None) -> list[dict[str,
     ]
 
 
-def _encode(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
 def _write_meta(customer_id: int, items: list[dict[str, Any]], existing: list[tuple[int, str, Any]]) -> None:
     """Apply meta items as WC_Data does: by id, else by key (duplicates collapse to one); null deletes."""
     rows = [[meta_id, key, value] for meta_id, key, value in existing]
@@ -241,13 +237,16 @@ def _write_meta(customer_id: int, items: list[dict[str, Any]], existing: list[tu
         CustomerMeta.objects.filter(customer_id=customer_id, pk__in=deleted).delete()
     original = {meta_id: (key, value) for meta_id, key, value in existing}
     changed = [
-        CustomerMeta(pk=row[0], customer_id=customer_id, key=row[1], value=_encode(row[2]))
+        CustomerMeta(pk=row[0], customer_id=customer_id, key=row[1], value=meta_rules.encode_value(row[2]))
         for row in rows
         if row[2] is not None and original.get(row[0]) != (row[1], row[2])
     ]
     if changed:
         CustomerMeta.objects.bulk_update(changed, ["key", "value"])
-    added = [CustomerMeta(customer_id=customer_id, key=key, value=_encode(value)) for _, key, value in new_rows]
+    added = [
+        CustomerMeta(customer_id=customer_id, key=key, value=meta_rules.encode_value(value))
+        for _, key, value in new_rows
+    ]
     added = [row for row in added if row.value != "null"]
     if added:
         CustomerMeta.objects.bulk_create(added)
@@ -522,7 +521,7 @@ def _insert_bulk(pending: list[_Pending]) -> list[CustomerRecord]:
         for kind, values in by_kind.items()
     )
     metas = [
-        CustomerMeta(customer_id=customer.pk, key=key, value=_encode(value))
+        CustomerMeta(customer_id=customer.pk, key=key, value=meta_rules.encode_value(value))
         for customer, item in zip(customers, pending, strict=True)
         for key, value in _collapse_meta(item.meta_items)
     ]

@@ -22,6 +22,7 @@ from django.utils import timezone
 from customers import services
 from customers.choices import PAID_STATUSES, AddressType
 from customers.importer.records import CustomerRow, DownloadRow, OrderRow
+from customers.meta import encode_value
 from customers.models import ADDRESS_FIELDS, Address, Customer, CustomerMeta, Download, Order
 from wcompat.exceptions import WcAPIException
 from webhooks import events
@@ -222,7 +223,7 @@ def _write_customers(accepted: list[tuple[CustomerRow, dict[str, Any], bool]], s
                 id=None if meta_id in elsewhere else meta_id,
                 customer_id=row.id,
                 key=key,
-                value=json.dumps(value, ensure_ascii=False, separators=(",", ":")),
+                value=encode_value(value),
             )
             for row in with_meta
             for meta_id, key, value in row.meta
