@@ -8,6 +8,9 @@ resolves it) to addresses outside the private, loopback, link-local, documentati
 ranges; an explicit port must be 80, 443 or 8080. The connection goes to the address that was checked
 (no second lookup a DNS answer could change), redirects are not followed, and HTTP/1.0 is spoken.
 `WCOMPAT_WEBHOOK_ALLOW_PRIVATE_URLS=1` lifts the address and port rules (development and tests).
+
+As in wp_http_validate_url(), the site's own host (from `WCOMPAT_SITE_URL` alone, never from a request) skips
+the address check only: its port must still be 80, 443, 8080 or the site URL's own port.
 """
 
 import contextlib
@@ -69,8 +72,12 @@ def private_urls_allowed() -> bool:
     return bool(conf.get("WEBHOOK_ALLOW_PRIVATE_URLS"))
 
 
-def check_url(url: str, *, home_host: str = "") -> SafeTarget:
-    """The URL, checked and resolved to the address to connect to; UnsafeURL when WordPress would refuse it."""
+def check_url(url: str, *, home_url: str = "") -> SafeTarget:
+    """The URL, checked and resolved to the address to connect to; UnsafeURL when WordPress would refuse it.
+
+    `home_url` is the site's configured URL (WCOMPAT_SITE_URL): a URL on its host may resolve to a private
+    address, on an allowed port or the home URL's own one.
+    """
     if not isinstance(url, str) or not url or url.isdigit():
         raise UnsafeURL()
     parts = urlsplit(url)
@@ -89,16 +96,26 @@ def check_url(url: str, *, home_host: str = "") -> SafeTarget:
         raise UnsafeURL() from None
     if not addresses:
         raise UnsafeURL()
-    own_host = bool(home_host) and host.lower() == home_host.lower()
-    if not private_urls_allowed() and not own_host:
-        if any(_blocked(address) for address in addresses):
+    if not private_urls_allowed():
+        home_host, home_port = _home(home_url)
+        own_host = bool(home_host) and host.lower() == home_host
+        if not own_host and any(_blocked(address) for address in addresses):
             raise UnsafeURL()
-        if parts.port is not None and parts.port not in SAFE_PORTS:
+        if parts.port is not None and parts.port not in SAFE_PORTS and not (own_host and parts.port == home_port):
             raise UnsafeURL()
     path = parts.path or "/"
     if parts.query:
         path += f"?{parts.query}"
     return SafeTarget(url=url, scheme=parts.scheme, host=host, ip=addresses[0], port=port, path=path)
+
+
+def _home(home_url: str) -> tuple[str, int | None]:
+    """The configured home URL's host (lower case) and its explicit port, if any."""
+    try:
+        parts = urlsplit(home_url or "")
+        return (parts.hostname or "").lower(), parts.port
+    except ValueError:
+        return "", None
 
 
 def _blocked(address: str) -> bool:

@@ -80,6 +80,7 @@ class WebhookAdmin(admin.ModelAdmin):
             current = Webhook.objects.get(pk=obj.pk)
             services.webhook_update(
                 webhook=current,
+                editor=request.user,
                 name=data["name"],
                 status=data["status"],
                 topic=data["topic"],

@@ -91,13 +91,19 @@ def webhook_create(
 def webhook_update(
     *,
     webhook: Webhook,
+    editor=None,
     name: str | None = None,
     status: str | None = None,
     topic: str | None = None,
     delivery_url: str | None = None,
     secret: str | None = None,
 ) -> Webhook:
-    """Change what is given (and not empty), in WooCommerce's order of checks; the counts stay."""
+    """Change what is given (and not empty), in WooCommerce's order of checks; the counts stay.
+
+    The `editor` who points the webhook somewhere else (a new delivery URL) or gives it a new secret becomes
+    its owner, as whom payloads are rendered: nobody receives more than they may read themselves.
+    WooCommerce keeps the creator as the owner, so an editor with fewer rights could redirect what the
+    creator may read; this is a deliberate difference."""
     if not _php_empty(topic):
         check_topic(topic, INVALID_TOPIC)
         webhook.topic = topics.stored_topic(topic)
@@ -107,8 +113,11 @@ def webhook_update(
         url = esc_url_raw(delivery_url)
         url_changed = url != webhook.delivery_url
         webhook.delivery_url = url
+    secret_changed = not _php_empty(secret) and secret != webhook.secret
     if not _php_empty(secret):
         webhook.secret = secret
+    if (url_changed or secret_changed) and editor is not None and editor.is_authenticated:
+        webhook.user = editor
     if not _php_empty(status):
         if not isinstance(status, str) or status.lower() not in Webhook.Status.values:
             raise WcAPIException("woocommerce_rest_shop_webhook_invalid_status", INVALID_STATUS, 400)
@@ -117,7 +126,7 @@ def webhook_update(
         webhook.name = name
     webhook.date_modified = timezone.now()
     with transaction.atomic():
-        webhook.save(update_fields=["topic", "delivery_url", "secret", "status", "name", "date_modified"])
+        webhook.save(update_fields=["topic", "delivery_url", "secret", "status", "name", "user", "date_modified"])
         pending = Webhook.objects.filter(pk=webhook.pk).values_list("pending_delivery", flat=True).first()
         if webhook.status == Webhook.Status.ACTIVE and (url_changed or pending):
             queue_ping(webhook)

@@ -147,7 +147,9 @@ class WebhookViewSet(BatchMixin, WcViewSet):
 
     def update_item(self, item: Webhook, args: dict[str, Any]) -> Webhook:
         fields = ("name", "status", "topic", "delivery_url", "secret")
-        return services.webhook_update(webhook=item, **{name: args.get(name) for name in fields})
+        return services.webhook_update(
+            webhook=item, editor=self.request.user, **{name: args.get(name) for name in fields}
+        )
 
     def destroy_item(self, item: Webhook, args: dict[str, Any]) -> None:
         services.webhook_delete(webhook=item)

@@ -115,9 +115,32 @@ def test_a_public_address_on_an_allowed_port_passes(settings):
 
 def test_the_site_itself_and_the_development_setting_lift_the_address_rules(settings):
     settings.WCOMPAT_WEBHOOK_ALLOW_PRIVATE_URLS = False
-    assert safe_http.check_url("http://localhost/in", home_host="LOCALHOST").ip == "127.0.0.1"
+    assert safe_http.check_url("http://localhost/in", home_url="https://LOCALHOST").ip == "127.0.0.1"
     settings.WCOMPAT_WEBHOOK_ALLOW_PRIVATE_URLS = True
     assert safe_http.check_url("http://127.0.0.1:9/in").port == 9
+
+
+@pytest.mark.parametrize(
+    ("url", "home_url", "allowed"),
+    [
+        # wp_http_validate_url(): the own host skips the address check only, never the port rule.
+        ("http://localhost:8080/in", "http://localhost", True),
+        ("http://localhost:9/in", "http://localhost", False),
+        ("http://localhost:9/in", "http://localhost:8000", False),
+        ("http://localhost:8000/in", "http://localhost:8000", True),
+        ("http://127.0.0.1:8000/in", "http://localhost:8000", False),  # another name is another host
+        ("http://localhost/in", "", False),  # no configured site: no exemption
+        ("http://localhost/in", "not a url", False),
+        ("http://localhost/in", "http://[::1", False),
+    ],
+)
+def test_the_own_host_keeps_the_port_rule(settings, url, home_url, allowed):
+    settings.WCOMPAT_WEBHOOK_ALLOW_PRIVATE_URLS = False
+    if allowed:
+        assert safe_http.check_url(url, home_url=home_url).ip == "127.0.0.1"
+    else:
+        with pytest.raises(safe_http.UnsafeURL):
+            safe_http.check_url(url, home_url=home_url)
 
 
 def test_a_target_defaults_to_its_schemes_port_and_the_root_path(settings):
