@@ -212,8 +212,11 @@ def _listed_meta_items(meta_data: list[dict[str, Any]] | None) -> list[dict[str,
 
 
 def _write_meta(customer_id: int, items: list[dict[str, Any]], existing: list[tuple[int, str, Any]]) -> None:
-    """Apply meta items as WC_Data does: by id, else by key (duplicates collapse to one); null deletes."""
-    rows = [[meta_id, key, value] for meta_id, key, value in existing]
+    """Apply meta items as WC_Data does: by id, else by key (duplicates collapse to one); null deletes.
+
+    Only the rows the API lists can be targeted, by id as by key: WC_Data reads protected and internal rows
+    out of its meta data, so an id naming one matches nothing and the item adds an entry under its key."""
+    rows = [[meta_id, key, value] for meta_id, key, value in existing if meta_rules.is_listed(key)]
     new_rows: list[list[Any]] = []
     for item in items:
         key, value, meta_id = item["key"], item.get("value"), item.get("id")

@@ -297,6 +297,29 @@ def test_meta_data_with_an_unknown_id_is_added(api, customer):
     assert [(item["key"], item["value"]) for item in response.json()["meta_data"]] == [("k", "v")]
 
 
+@pytest.mark.parametrize("namespace", MODERN)
+@pytest.mark.parametrize("hidden_key", ["_protected", "wp_capabilities", "session_tokens", "billing_city"])
+@pytest.mark.parametrize("through", ["single", "batch"])
+def test_meta_rows_the_api_does_not_list_cannot_be_targeted_by_id(api, customer, namespace, hidden_key, through):
+    hidden = CustomerMeta.objects.create(customer=customer, key=hidden_key, value='"kept"')
+    items = [{"id": hidden.pk, "key": "renamed", "value": "new"}, {"id": hidden.pk, "key": "gone", "value": None}]
+    if through == "single":
+        response = api.put(url(namespace, f"/{customer.pk}"), {"meta_data": items}, format="json")
+        body = response.json()
+    else:
+        response = api.post(
+            url(namespace, "/batch"), {"update": [{"id": customer.pk, "meta_data": items}]}, format="json"
+        )
+        [body] = response.json()["update"]
+    assert response.status_code == status.HTTP_200_OK
+    hidden.refresh_from_db()
+    assert (hidden.key, hidden.value) == (hidden_key, '"kept"')
+    # As in WC_Data, an id that matches no listed entry adds one under the item's key.
+    assert [(item["key"], item["value"]) for item in body["meta_data"]] == [("renamed", "new")]
+    stored = CustomerMeta.objects.filter(customer=customer).order_by("id").values_list("key", "value")
+    assert list(stored) == [(hidden_key, '"kept"'), ("renamed", '"new"')]
+
+
 def test_meta_data_with_an_internal_key_sets_the_field(api, customer):
     response = api.put(
         url("wc/v3", f"/{customer.pk}"),
