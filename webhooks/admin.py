@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from wcompat.authentication import site_base_url
 from wcompat.exceptions import WcAPIException
@@ -19,12 +20,13 @@ RECENT_ATTEMPTS = 20
 
 class WebhookForm(forms.ModelForm):
     topic = forms.ChoiceField(choices=[(topic, topic) for topic in topics.CUSTOMER_TOPICS])
+    # Write-only, as in the API: the field is never filled in with the stored secret.
     secret = forms.CharField(
         required=False,
         strip=False,
-        widget=forms.TextInput(attrs={"size": 60, "autocomplete": "off"}),
-        help_text="Signs each delivery (X-WC-Webhook-Signature). Left empty: a new webhook gets a random one, "
-        "an existing one keeps its own.",
+        widget=forms.PasswordInput(render_value=False, attrs={"size": 60, "autocomplete": "new-password"}),
+        help_text="Signs each delivery (X-WC-Webhook-Signature). It is never shown. Left empty: a new webhook "
+        "gets a random one, an existing one keeps its own; a value replaces it.",
     )
 
     class Meta:
@@ -38,6 +40,10 @@ class WebhookForm(forms.ModelForm):
             "delivery_url": "Where deliveries are POSTed: an http:// or https:// URL.",
             "api_version": "The REST API version the customer in each delivery is rendered in.",
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial["secret"] = ""
 
     def clean(self) -> dict:
         data = super().clean()
@@ -73,6 +79,21 @@ class WebhookAdmin(admin.ModelAdmin):
         ("State", {"fields": ("user", "failure_count", "pending_delivery", "date_created", "date_modified")}),
         ("Delivery log", {"fields": ("recent_deliveries",)}),
     )
+
+    def get_fieldsets(self, request: HttpRequest, obj: Webhook | None = None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # View-only staff would see every field's value as text: the secret is shown as set or not.
+        hidden = tuple("secret_status" if name == "secret" else name for name in fieldsets[0][1]["fields"])
+        return ((None, {"fields": hidden}), *fieldsets[1:])
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Webhook | None = None):
+        return (*super().get_readonly_fields(request, obj), "secret_status")
+
+    @admin.display(description="Secret")
+    def secret_status(self, webhook: Webhook) -> str:
+        return "Set (never shown)" if webhook.secret else "Not set"
 
     def save_model(self, request: HttpRequest, obj: Webhook, form: WebhookForm, change: bool) -> None:
         data = form.cleaned_data
@@ -136,7 +157,7 @@ class WebhookAdmin(admin.ModelAdmin):
         return format_html(
             "<table><thead><tr><th>Time</th><th>Topic</th><th>Attempt</th><th>Response</th><th>Duration</th>"
             '<th>Body</th></tr></thead><tbody>{}</tbody></table><p><a href="{}">Whole log</a></p>',
-            rows or format_html('<tr><td colspan="6">No delivery yet.</td></tr>'),
+            rows or mark_safe('<tr><td colspan="6">No delivery yet.</td></tr>'),
             log_url,
         )
 

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.urls import reverse
 
 from tests.conftest import client_for
 from tests.factories import CustomerFactory, UserFactory, make_api_key
@@ -100,3 +101,61 @@ def test_a_batch_update_moves_the_owner_too(api, shop_manager_api, receiver):
     assert response.status_code == 200
     assert "error" not in response.json()["update"][0]
     assert Webhook.objects.get(pk=webhook["id"]).user.username == "manager"
+
+
+#
+# The admin: the secret is write-only
+#
+
+SECRET = "do-not-show-me-4b1d"
+
+
+def webhook_change_url(webhook: Webhook) -> str:
+    return reverse("admin:webhooks_webhook_change", args=[webhook.pk])
+
+
+def admin_form(webhook: Webhook, **changes) -> dict:
+    data = {
+        "name": webhook.name,
+        "status": webhook.status,
+        "topic": webhook.topic,
+        "delivery_url": webhook.delivery_url,
+        "secret": "",
+        "api_version": webhook.api_version,
+    }
+    return {**data, **changes}
+
+
+@pytest.fixture
+def stored_webhook() -> Webhook:
+    return Webhook.objects.create(
+        name="CRM", topic="customer.updated", delivery_url="https://hooks.example/in", secret=SECRET, status="active"
+    )
+
+
+def test_the_admin_never_renders_a_webhook_secret_to_editors(admin_client, stored_webhook):
+    assert SECRET not in admin_client.get(webhook_change_url(stored_webhook)).content.decode()
+    assert SECRET not in admin_client.get(reverse("admin:webhooks_webhook_changelist")).content.decode()
+
+
+def test_the_admin_never_renders_a_webhook_secret_to_view_only_staff(client, stored_webhook):
+    viewer = UserFactory(username="viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_webhook"))
+    client.force_login(viewer)
+    response = client.get(webhook_change_url(stored_webhook))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert SECRET not in html
+    assert "Set (never shown)" in html
+
+
+def test_an_empty_secret_field_keeps_the_secret_and_a_value_replaces_it(admin_client, stored_webhook):
+    url = webhook_change_url(stored_webhook)
+    response = admin_client.post(url, admin_form(stored_webhook, name="Renamed"))
+    assert response.status_code == 302
+    stored_webhook.refresh_from_db()
+    assert (stored_webhook.name, stored_webhook.secret) == ("Renamed", SECRET)
+
+    assert admin_client.post(url, admin_form(stored_webhook, secret="replaced")).status_code == 302
+    stored_webhook.refresh_from_db()
+    assert stored_webhook.secret == "replaced"
