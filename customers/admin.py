@@ -16,12 +16,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ExportActionMixin, ImportExportMixin
-from import_export.formats.base_formats import CSV, JSON
+from import_export.formats.base_formats import JSON
 
 from customers import services
 from customers.choices import EDITABLE_ROLES, AddressType, CustomerRole
 from customers.models import ADDRESS_FIELDS, Customer, CustomerMeta, Download, Order
-from customers.resources import CustomerResource
+from customers.resources import CustomerResource, SpreadsheetSafeCSV
 from customers.schema import V3
 from customers.selectors import annotate_order_stats, attach_meta, customer_get
 from customers.serializers import RenderContext, render_customer
@@ -189,8 +189,8 @@ class CustomerAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
 
     form = CustomerForm
     resource_classes = [CustomerResource]
-    formats = [CSV, JSON]
-    import_formats = [CSV]
+    formats = [SpreadsheetSafeCSV, JSON]
+    import_formats = [SpreadsheetSafeCSV]
     list_display = (
         "id",
         "email",

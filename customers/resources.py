@@ -8,8 +8,10 @@ row the API would refuse is refused here too.
 
 from typing import Any
 
+import tablib
 from django.core.exceptions import ValidationError
 from import_export import fields, resources
+from import_export.formats.base_formats import CSV
 
 from customers import services
 from customers.choices import AddressType, CustomerRole
@@ -18,6 +20,43 @@ from customers.selectors import annotate_order_stats, customer_get
 from wcompat.exceptions import WcAPIException
 
 ACCOUNT_COLUMNS = ("id", "email", "username", "first_name", "last_name", "role")
+# What makes a spreadsheet read a cell as a formula (OWASP's CSV injection list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula, prefixed with `'` so that it stays text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value
+
+
+def spreadsheet_unescaped(value: Any) -> Any:
+    """spreadsheet_safe() undone, so that an exported file imports back as it was."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+class SpreadsheetSafeCSV(CSV):
+    """CSV whose text cells never start a formula (`=HYPERLINK(…)` is written `'=HYPERLINK(…)`), and whose
+    import reads such cells back without the `'`.
+
+    django-import-export's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT is not used: it handles `=` only, drops
+    it (the value is lost), and turns every cell of every format into a string."""
+
+    def export_data(self, dataset: tablib.Dataset, **kwargs) -> str:
+        return super().export_data(_mapped(dataset, spreadsheet_safe), **kwargs)
+
+    def create_dataset(self, in_stream, **kwargs) -> tablib.Dataset:
+        return _mapped(super().create_dataset(in_stream, **kwargs), spreadsheet_unescaped)
+
+
+def _mapped(dataset: tablib.Dataset, function) -> tablib.Dataset:
+    mapped = tablib.Dataset(headers=dataset.headers, title=dataset.title)
+    for row in dataset:
+        mapped.append([function(value) for value in row])
+    return mapped
 
 
 class AddressField(fields.Field):

