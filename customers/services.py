@@ -660,19 +660,12 @@ def _update_customer(
     # Every save moves date_modified, as WordPress's profile_update does, changed or not.
     changes["date_modified"] = timezone.now()
     Customer.objects.filter(pk=customer.id).update(**changes)
+    given = {kind: values for kind in AddressType.values if (values := _address_values(fields.get(kind)))}
+    _write_address_keys(customer.id, given)
     merged = {}
-    for kind in AddressType.values:
-        values = _address_values(fields.get(kind))
-        if values:
-            current = getattr(customer, kind)
-            merged[kind] = {key: current.get(key) or "" for key in ADDRESS_FIELDS} | values
-    if merged:
-        Address.objects.bulk_create(
-            [Address.build(customer.id, kind, values) for kind, values in merged.items()],
-            update_conflicts=True,
-            unique_fields=["customer", "type"],
-            update_fields=[*ADDRESS_FIELDS, "phone_digits"],
-        )
+    for kind, values in given.items():
+        current = getattr(customer, kind)
+        merged[kind] = {key: current.get(key) or "" for key in ADDRESS_FIELDS} | values
     for name, value in changes.items():
         if name != "password":
             setattr(customer, name, value)
@@ -684,6 +677,19 @@ def _update_customer(
         customer.meta = None  # read again when rendered
     events.customers_updated([customer.id])
     return customer
+
+
+def _write_address_keys(customer_id: int, given: dict[str, dict[str, str]]) -> None:
+    """Upsert the address keys that were given, and only those: an update that changes the billing city
+    leaves the phone another request is changing at the same moment alone. One statement per set of keys."""
+    by_keys: dict[tuple[str, ...], list[Address]] = {}
+    for kind, values in given.items():
+        keys = tuple(sorted(values)) + (("phone_digits",) if "phone" in values else ())
+        by_keys.setdefault(keys, []).append(Address.build(customer_id, kind, values))
+    for keys, addresses in by_keys.items():
+        Address.objects.bulk_create(
+            addresses, update_conflicts=True, unique_fields=["customer", "type"], update_fields=list(keys)
+        )
 
 
 def _locked(customer_id: int) -> CustomerRecord | None:

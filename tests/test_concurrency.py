@@ -158,3 +158,38 @@ def test_a_revoked_key_stops_working_on_every_worker_within_the_bound(server, st
     ]
     assert time.monotonic() - changed < 5
     assert set(statuses) == {expected}
+
+
+def test_parallel_updates_of_different_fields_all_survive(server, store):
+    headers = auth(store.consumer_key, store.consumer_secret)
+    tag = f"fields{int(time.time() * 1000)}"
+    created = requests.post(server + URL, json={"email": f"{tag}@woo.local"}, headers=headers, timeout=30).json()
+    billing = {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "company": "Engines",
+        "address_1": "1 Main St",
+        "address_2": "Floor 2",
+        "city": "London",
+        "state": "LDN",
+        "postcode": "N1",
+        "country": "GB",
+        "email": f"{tag}-billing@woo.local",
+        "phone": "+44 20 0000",
+    }
+    changes = [{"billing": {key: value}} for key, value in billing.items()]
+    changes += [{"shipping": {"city": "Paris"}}, {"first_name": "Augusta"}, {"last_name": "King"}]
+
+    def update(change):
+        return requests.put(f"{server}{URL}/{created['id']}", json=change, headers=headers, timeout=30)
+
+    for _round in range(3):
+        with ThreadPoolExecutor(max_workers=len(changes)) as pool:
+            responses = list(pool.map(update, changes))
+        assert [response.status_code for response in responses] == [200] * len(changes)
+    stored = requests.get(f"{server}{URL}/{created['id']}", headers=headers, timeout=30).json()
+    assert stored["billing"] == billing
+    assert (stored["shipping"]["city"], stored["first_name"], stored["last_name"]) == ("Paris", "Augusta", "King")
+    # The phone lookup index follows the phone that was written.
+    found = requests.get(server + URL, params={"phone": "442000 00"}, headers=headers, timeout=30).json()
+    assert [customer["id"] for customer in found] == [created["id"]]
