@@ -26,7 +26,7 @@ from customers.choices import PAID_STATUSES, AddressType, CustomerRole
 from customers.error_codes import CustomerErrorCode
 from customers.models import ADDRESS_FIELDS, Address, Customer, CustomerMeta, Order
 from customers.selectors import CustomerRecord, customer_get
-from wcompat.args import is_email, sanitize_text_field
+from wcompat.args import is_email, nul_character_error, sanitize_text_field
 from wcompat.batch import item_failed
 from wcompat.conditional import Precondition
 from wcompat.exceptions import WcAPIException, is_database_unavailable
@@ -64,7 +64,7 @@ def remove_accents(text: str) -> str:
 
 def sanitize_user(username: str, *, strict: bool = False) -> str:
     """WordPress sanitize_user(): only strict mode drops the characters a login may not have."""
-    username = re.sub(r"<[^>]*>", "", username)
+    username = re.sub(r"<[^>]*>", "", username).replace("\x00", "")  # strip_tags() drops NUL too
     username = remove_accents(username)
     username = re.sub(r"%[a-fA-F0-9]{2}", "", username)
     username = re.sub(r"&.+?;", "", username)
@@ -178,11 +178,26 @@ def _clean_text(value: str | None) -> str | None:
 
 def _address_values(values: dict[str, Any] | None) -> dict[str, str]:
     """The known keys that were sent, as strings; a key sent as null is left alone."""
-    return {
-        key: str(value).replace("\x00", "")
-        for key, value in (values or {}).items()
-        if key in ADDRESS_FIELDS and value is not None
-    }
+    return {key: str(value) for key, value in (values or {}).items() if key in ADDRESS_FIELDS and value is not None}
+
+
+def check_storable(
+    billing: dict[str, Any] | None, shipping: dict[str, Any] | None, meta_data: list[dict[str, Any]] | None
+) -> None:
+    """Values WooCommerce stores as given (address keys, meta keys, what an internal meta key sets) may not
+    hold a NUL character: WordPress's sanitizers would not drop it, and no column here can hold it."""
+    for kind, values in (("billing", billing), ("shipping", shipping)):
+        for key, value in _address_values(values).items():
+            if "\x00" in value:
+                raise nul_character_error(kind, f"{kind}[{key}]")
+    for index, item in enumerate(meta_data or ()):
+        if not isinstance(item, dict):
+            continue
+        key, value = item.get("key"), item.get("value")
+        if isinstance(key, str) and "\x00" in key:
+            raise nul_character_error("meta_data", f"meta_data[{index}][key]")
+        if isinstance(key, str) and meta_rules.is_internal(key) and isinstance(value, str) and "\x00" in value:
+            raise nul_character_error("meta_data", f"meta_data[{index}][value]")
 
 
 def _apply_internal_meta(meta_data: list[dict[str, Any]] | None, fields: dict[str, Any]) -> None:
@@ -308,6 +323,7 @@ def customer_create(
 
     `role` and `display_name` are the admin's to set (WooCommerce's API registers customers, named by login).
     """
+    check_storable(billing, shipping, meta_data)
     username = check_create(email=email, username=username, billing=billing, role=role)
     generated = not username
     fields: dict[str, Any] = {"first_name": _clean_text(first_name), "last_name": _clean_text(last_name)}
@@ -420,8 +436,9 @@ def customers_create_bulk(items: list[dict[str, Any]]) -> list[CustomerRecord | 
 
 
 def _taken(lookup, values: list[str]) -> set[str]:
-    """The values (upper-cased) some customer already has, in one query."""
-    wanted = {value.upper() for value in values if value}
+    """The values (upper-cased) some customer already has, in one query. A value with a NUL character is
+    nobody's (no stored value holds one) and is refused later by its own check."""
+    wanted = {value.upper() for value in values if value and "\x00" not in value}
     return set(lookup(wanted)) if wanted else set()
 
 
@@ -429,6 +446,7 @@ def _check_for_bulk(index: int, item: dict[str, Any], emails: set[str], username
     """customer_create()'s checks, in its order, against the emails and usernames already taken."""
     email = item.get("email") or ""
     billing, shipping, meta_data = item.get("billing"), item.get("shipping"), item.get("meta_data")
+    check_storable(billing, shipping, meta_data)
     check_email(email)
     check_billing_email(billing)
     if not email:
@@ -622,6 +640,7 @@ def customer_update(
     The email is checked as WooCommerce checks it: one that any user has (in any letter case) and that is
     not byte for byte the current one is refused, so is changing only its letter case.
     """
+    check_storable(billing, shipping, meta_data)
     check_update(customer=customer, email=email, username=username, billing=billing, role=role)
     fields: dict[str, Any] = {"first_name": _clean_text(first_name), "last_name": _clean_text(last_name)}
     fields.update(billing=billing, shipping=shipping)

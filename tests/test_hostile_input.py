@@ -120,27 +120,94 @@ def test_lone_surrogate_in_a_search_is_refused(api, customer):
     assert_json(api.get(f"{URL}?search=%ED%A0%80"), 200)
 
 
-def test_nul_bytes_are_dropped_everywhere(api, customer):
+def test_nul_characters_are_validated_as_sent(api, customer):
+    # WordPress validates first: an email or an enum value with a NUL is not one. (A create's email argument
+    # has no format, so its handler refuses it, as it refuses any invalid email.)
+    created = api.post(URL, {"email": "a\x00b@example.com"}, format="json")
+    assert assert_json(created, 400, "customer_invalid_email")["message"] == "Invalid email address"
+    updated = api.put(f"{URL}/{customer.pk}", {"email": "new\x00@example.com"}, format="json")
+    assert assert_json(updated, 400, "rest_invalid_param")["data"]["params"] == {"email": "Invalid email address."}
+    listed = api.get(f"{URL}?orderby=id%00")
+    assert list(assert_json(listed, 400, "rest_invalid_param")["data"]["params"]) == ["orderby"]
+    assert_json(api.get(f"{URL}?per_page=1%00"), 400, "rest_invalid_param")
+    assert_json(api.get("/wp-json/wc/v3/webhooks?status=active%00"), 400, "rest_invalid_param")
+    assert Customer.objects.get(pk=customer.pk).email == "test@woo.local"
+    assert Customer.objects.count() == 1
+
+
+def test_nul_characters_are_dropped_where_wordpress_sanitizes(api, customer):
     response = api.post(
         f"{URL}/batch",
         {
-            "create": [
-                {"email": "nul@woo.local", "first_name": "A\x00B", "meta_data": [{"key": "k\x00", "value": "v\x00"}]}
-            ],
-            "update": [{"id": customer.pk, "last_name": "C\x00D", "billing": {"city": "E\x00F"}}],
+            "create": [{"email": "nul@woo.local", "username": "u\x00ser", "first_name": "A\x00B"}],
+            "update": [{"id": customer.pk, "last_name": "C\x00D"}],
         },
         format="json",
     )
     body = assert_json(response, 200)
     assert "error" not in body["create"][0]
     assert "error" not in body["update"][0]
-    assert Customer.objects.get(email="nul@woo.local").first_name == "AB"
+    created = Customer.objects.get(email="nul@woo.local")
+    assert (created.first_name, created.username) == ("AB", "user")
     customer.refresh_from_db()
     assert customer.last_name == "CD"
-    assert Address.objects.get(customer=customer, type="billing").city == "EF"
-    assert list(CustomerMeta.objects.values_list("key", "value")) == [("k", '"v"')]
-    response = api.get(f"{URL}?search=a%00b&per_page=1%00")
-    assert_json(response, 200)
+    assert_json(api.get(f"{URL}?search=a%00b&per_page=1"), 200)
+    # A meta value is any JSON, stored as JSON text: the NUL is kept, escaped, and comes back as sent.
+    path = f"{URL}/{customer.pk}"
+    meta = assert_json(api.put(path, {"meta_data": [{"key": "k", "value": "v\x00"}]}, format="json"), 200)
+    assert meta["meta_data"][0]["value"] == "v\x00"
+    assert CustomerMeta.objects.get().value == '"v\\u0000"'
+
+
+@pytest.mark.parametrize(
+    ("body", "param", "message"),
+    [
+        ({"billing": {"city": "E\x00F"}}, "billing", "billing[city] cannot contain a NUL character."),
+        ({"shipping": {"address_1": "\x00"}}, "shipping", "shipping[address_1] cannot contain a NUL character."),
+        (
+            {"meta_data": [{"key": "k\x00", "value": 1}]},
+            "meta_data",
+            "meta_data[0][key] cannot contain a NUL character.",
+        ),
+        (
+            {"meta_data": [{"key": "x", "value": 1}, {"key": "billing_city", "value": "\x00"}]},
+            "meta_data",
+            "meta_data[1][value] cannot contain a NUL character.",
+        ),
+    ],
+)
+def test_nul_characters_are_refused_where_wordpress_stores_values_as_given(api, customer, body, param, message):
+    before = api.get(f"{URL}/{customer.pk}").json()
+    for response in (
+        api.put(f"{URL}/{customer.pk}", body, format="json"),
+        api.post(URL, {"email": "fresh@woo.local", **body}, format="json"),
+    ):
+        error = assert_json(response, 400, "rest_invalid_param")
+        assert (error["message"], error["data"]["params"]) == (f"Invalid parameter(s): {param}", {param: message})
+    batch = api.post(
+        f"{URL}/batch",
+        {"create": [{"email": "fresh@woo.local", **body}], "update": [{"id": customer.pk, **body}]},
+        format="json",
+    ).json()
+    assert [item["error"]["data"]["params"] for item in (*batch["create"], *batch["update"])] == [{param: message}] * 2
+    assert api.get(f"{URL}/{customer.pk}").json() == before
+    assert not Customer.objects.filter(email="fresh@woo.local").exists()
+
+
+@pytest.mark.parametrize("field", ["name", "secret"])
+def test_a_webhook_name_or_secret_with_a_nul_character_is_refused(api, field):
+    body = {"topic": "customer.updated", "delivery_url": "https://hooks.example/in", field: "a\x00b"}
+    error = assert_json(api.post("/wp-json/wc/v3/webhooks", body, format="json"), 400, "rest_invalid_param")
+    assert error["data"]["params"] == {field: f"{field} cannot contain a NUL character."}
+    created = api.post("/wp-json/wc/v3/webhooks", {**body, field: "ok"}, format="json").json()
+    response = api.put(f"/wp-json/wc/v3/webhooks/{created['id']}", {field: "a\x00b"}, format="json")
+    assert_json(response, 400, "rest_invalid_param")
+
+
+def test_an_idempotency_key_with_a_nul_character_is_refused(api):
+    response = api.post(URL, {"email": "idem@woo.local"}, format="json", HTTP_IDEMPOTENCY_KEY="a\x00b")
+    assert_json(response, 400, "rest_invalid_param")
+    assert not Customer.objects.filter(email="idem@woo.local").exists()
 
 
 #
@@ -369,3 +436,27 @@ def test_without_the_header_nothing_changes(api):
     response = api.post(URL, {"email": "a@woo.local"}, format="json")
     assert_json(response, 400, "registration-error-email-exists")
     assert not IdempotencyRecord.objects.exists()
+
+
+LIST_PARAMS = (
+    "context page per_page search exclude include offset order orderby email role after before modified_after "
+    "modified_before dates_are_gmt phone _fields _method consumer_key oauth_nonce status force reassign"
+).split()
+
+
+@pytest.mark.parametrize("namespace", ["wc/v1", "wc/v3"])
+@pytest.mark.parametrize("resource", ["customers", "webhooks"])
+def test_a_nul_character_in_any_parameter_is_never_a_server_error(api, customer, namespace, resource):
+    for name in LIST_PARAMS:
+        for value in ("%00", "a%00", "1%00"):
+            for path in (f"/wp-json/{namespace}/{resource}", f"/wp-json/{namespace}/{resource}/{customer.pk}"):
+                response = api.get(f"{path}?{name}={value}")
+                assert response.status_code < 500, (path, name, value, response.content)
+                assert response["Content-Type"].startswith("application/json")
+    body = {name: "x\x00" for name in ("email", "username", "password", "first_name", "last_name", "name", "topic")}
+    for response in (
+        api.post(f"/wp-json/{namespace}/{resource}", body, format="json"),
+        api.put(f"/wp-json/{namespace}/{resource}/{customer.pk}", body, format="json"),
+        api.post(f"/wp-json/{namespace}/{resource}/batch", {"create": [body], "update": [body]}, format="json"),
+    ):
+        assert response.status_code < 500, response.content

@@ -332,6 +332,19 @@ def validate_args(
     return cleaned
 
 
+def nul_character_error(param: str, path: str) -> WcAPIException:
+    """A value WordPress would store as given holds a NUL character, which no database column here can hold
+    (PostgreSQL text cannot): refused in the shape of rest_invalid_param, naming where it is."""
+    message = f"{path} cannot contain a NUL character."
+    return WcAPIException(
+        WcErrorCode.INVALID_PARAM,
+        f"Invalid parameter(s): {param}",
+        400,
+        params={param: message},
+        details={param: {"code": WcErrorCode.INVALID_PARAM, "message": message, "data": None}},
+    )
+
+
 def sanitize_text_field(value: str) -> str:
     """WordPress sanitize_text_field(): no tags, no line breaks, whitespace collapsed and trimmed."""
     value = re.sub(r"<[^>]*>", "", value).replace("\x00", "")

@@ -75,6 +75,8 @@ def begin(request, api_key: ApiKey | None) -> Claim | None:
     key = django_request.META.get("HTTP_IDEMPOTENCY_KEY")
     if not key or api_key is None or django_request.method not in METHODS:
         return None
+    if "\x00" in key:
+        raise WcAPIException(WcErrorCode.INVALID_PARAM, f"The {HEADER} header may not contain a NUL character.", 400)
     if len(key) > MAX_KEY_LENGTH:
         raise WcAPIException(
             WcErrorCode.INVALID_PARAM, f"The {HEADER} header may not be longer than {MAX_KEY_LENGTH} characters.", 400

@@ -5,8 +5,9 @@ PHP parses `a=1&a=2` as `a=2` (the last one wins), `a[]=1&a[]=2` and `a[0]=1&a[1
 merges the sources: JSON body, form body, query string, path, in that order of precedence. A JSON body
 is decoded with PHP's json_decode() rules and error codes.
 
-NUL characters are dropped from every parameter name and value: no database column can hold them
-everywhere (PostgreSQL text cannot), so none gets that far.
+NUL characters are kept, as PHP keeps them: validation sees the value as sent (an email with a NUL is not an
+email), WordPress's sanitizers drop them where WordPress's do, and the services refuse them in values
+WordPress stores as given (no column here can hold one).
 """
 
 import json
@@ -43,7 +44,6 @@ def php_parse_pairs(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
     for count, (raw_key, value) in enumerate(pairs):
         if count >= MAX_VARS:
             break
-        raw_key, value = raw_key.replace("\x00", ""), value.replace("\x00", "")
         bracket = raw_key.find("[")
         if bracket > 0 and raw_key.endswith("]"):
             base, path = raw_key[:bracket], _SUBKEY.findall(raw_key[bracket:])
@@ -134,7 +134,7 @@ def decode_json(body: bytes) -> Any:
 
 
 def _checked(data: Any) -> Any:
-    """The decoded value within PHP's depth, without unpaired surrogates, NUL characters dropped."""
+    """The decoded value within PHP's depth, without unpaired surrogates."""
     clean = _clean_string
     root: list[Any] = [data]
     stack: list[tuple[Any, Any, int]] = [(root, 0, 0)]
@@ -147,11 +147,8 @@ def _checked(data: Any) -> Any:
             if depth + 1 > MAX_JSON_DEPTH:
                 raise json_error(1)
             if isinstance(value, dict):
-                if any(not _valid_text(name) or "\x00" in name for name in value):
-                    if any(not _valid_text(name) for name in value):
-                        raise json_error(10)
-                    value = {name.replace("\x00", ""): item for name, item in value.items()}
-                    parent[key] = value
+                if not all(_valid_text(name) for name in value):
+                    raise json_error(10)
                 stack.extend((value, name, depth + 1) for name in value)
             else:
                 stack.extend((value, index, depth + 1) for index in range(len(value)))
@@ -169,7 +166,7 @@ def _valid_text(text: str) -> bool:
 def _clean_string(text: str) -> str:
     if not _valid_text(text):
         raise json_error(10)
-    return text.replace("\x00", "") if "\x00" in text else text
+    return text
 
 
 def parse_json_body(request: HttpRequest) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from datetime import UTC
 from django.db import transaction
 from django.utils import timezone
 
+from wcompat.args import nul_character_error
 from wcompat.exceptions import WcAPIException
 from wcompat.url_rules import esc_url_raw, is_valid_url
 from webhooks import topics
@@ -54,6 +55,14 @@ def check_delivery_url(url) -> None:
         raise WcAPIException("woocommerce_rest_shop_webhook_invalid_delivery_url", INVALID_DELIVERY_URL, 400)
 
 
+def check_storable(**values) -> None:
+    """The name and secret are stored as given (WooCommerce sanitizes neither): a NUL character is refused,
+    since no column here can hold one (and a secret silently changed would sign with another key)."""
+    for name, value in values.items():
+        if isinstance(value, str) and "\x00" in value:
+            raise nul_character_error(name, name)
+
+
 def webhook_create(
     *,
     owner,
@@ -68,6 +77,7 @@ def webhook_create(
     """A new webhook, as WooCommerce's REST create makes it (which is always active; the admin may choose)."""
     check_topic(topic, INVALID_TOPIC_ON_CREATE)
     check_delivery_url(delivery_url)
+    check_storable(name=name, secret=secret)
     now = timezone.now()
     webhook = Webhook(
         name=name if not _php_empty(name) else default_name(now),
@@ -104,6 +114,7 @@ def webhook_update(
     its owner, as whom payloads are rendered: nobody receives more than they may read themselves.
     WooCommerce keeps the creator as the owner, so an editor with fewer rights could redirect what the
     creator may read; this is a deliberate difference."""
+    check_storable(name=name, secret=secret)
     if not _php_empty(topic):
         check_topic(topic, INVALID_TOPIC)
         webhook.topic = topics.stored_topic(topic)
