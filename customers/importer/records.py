@@ -5,6 +5,10 @@
 Every API version is read: v1 (WooCommerce 3.5.3 included, whose shipping has no phone and whose dates are
 GMT), v2 and v3 (with *_gmt dates, role, is_paying_customer and, for administrators, meta_data). A key an
 answer lacks keeps what is stored (or the default for a new customer).
+
+A store's answers are not trusted: names go through the sanitizer the API applies to them
+(sanitize_text_field), an id that is not a whole number makes the record a BadRecord (reported, skipped), and
+so does a NUL character in a text WordPress would store as given (no column here can hold one).
 """
 
 from dataclasses import dataclass
@@ -13,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from customers.models import ADDRESS_FIELDS
+from wcompat.args import sanitize_text_field
 
 
 class BadRecord(ValueError):
@@ -87,14 +92,45 @@ def _address(value: Any) -> dict[str, str]:
     return {key: _text(value.get(key)) for key in ADDRESS_FIELDS}
 
 
+def _whole_number(value: Any) -> int | None:
+    """An id as JSON gives it (a number, or its digits as a string), or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
 def _id(value: Any, what: str) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise BadRecord(f"{what} has no id") from None
-    if number <= 0:
+    number = _whole_number(value)
+    if number is None or number <= 0:
         raise BadRecord(f"{what} has no id")
     return number
+
+
+def optional_id(value: Any, what: str = "an id") -> int:
+    """An id that may be absent (0, a guest's order): 0, or a whole number; BadRecord for anything else."""
+    if value in (None, "", 0, "0", False):
+        return 0
+    number = _whole_number(value)
+    if number is None or number < 0:
+        raise BadRecord(f"{what} is not a number ({str(value)[:40]!r})")
+    return number
+
+
+def _without_nul(row: Any, what: str) -> Any:
+    """The row, or BadRecord when one of its texts holds a NUL character."""
+    for name, value in vars(row).items():
+        texts = value.values() if isinstance(value, dict) else [value]
+        if name == "meta" and value:
+            texts = [key for _id, key, _value in value]
+        if any(isinstance(text, str) and "\x00" in text for text in texts):
+            raise BadRecord(f"{what} has a NUL character in {name}")
+    return row
 
 
 def parse_customer(data: Any) -> CustomerRow:
@@ -108,12 +144,13 @@ def parse_customer(data: Any) -> CustomerRow:
             if isinstance(item, dict)
         ]
     paying = data.get("is_paying_customer")
-    return CustomerRow(
-        id=_id(data.get("id"), "a customer"),
+    customer_id = _id(data.get("id"), "a customer")
+    row = CustomerRow(
+        id=customer_id,
         email=_text(data.get("email")),
         username=_text(data.get("username")),
-        first_name=_text(data.get("first_name")),
-        last_name=_text(data.get("last_name")),
+        first_name=sanitize_text_field(_text(data.get("first_name"))),
+        last_name=sanitize_text_field(_text(data.get("last_name"))),
         role=_text(data["role"]) if "role" in data else None,
         date_created=_gmt_date(data, "date_created"),
         date_modified=_gmt_date(data, "date_modified"),
@@ -122,6 +159,7 @@ def parse_customer(data: Any) -> CustomerRow:
         shipping=_address(data.get("shipping")),
         meta=meta,
     )
+    return _without_nul(row, f"customer {customer_id}")
 
 
 def parse_order(data: Any) -> OrderRow:
@@ -129,16 +167,20 @@ def parse_order(data: Any) -> OrderRow:
         raise BadRecord("an order that is not an object")
     try:
         total = Decimal(_text(data.get("total")) or "0").quantize(Decimal("0.01"))
+        if not total.is_finite():
+            raise InvalidOperation
     except InvalidOperation:
-        raise BadRecord(f"order {data.get('id')} has a total that is not a number") from None
-    return OrderRow(
-        id=_id(data.get("id"), "an order"),
-        customer_id=int(data.get("customer_id") or 0),
+        raise BadRecord(f"order {str(data.get('id'))[:40]} has a total that is not a number") from None
+    order_id = _id(data.get("id"), "an order")
+    row = OrderRow(
+        id=order_id,
+        customer_id=optional_id(data.get("customer_id"), f"order {order_id}'s customer"),
         status=_text(data.get("status")),
         total=total,
         order_key=_text(data.get("order_key")),
         date_created=_gmt_date(data, "date_created"),
     )
+    return _without_nul(row, f"order {order_id}")
 
 
 def parse_download(data: Any, customer_id: int) -> DownloadRow:
@@ -147,10 +189,10 @@ def parse_download(data: Any, customer_id: int) -> DownloadRow:
     remaining = data.get("downloads_remaining")
     expires = data.get("access_expires_gmt", data.get("access_expires"))
     file = data.get("file") if isinstance(data.get("file"), dict) else {}
-    return DownloadRow(
+    row = DownloadRow(
         customer_id=customer_id,
         order_id=_id(data.get("order_id"), "a download's order"),
-        product_id=int(data.get("product_id") or 0),
+        product_id=optional_id(data.get("product_id"), "a download's product"),
         product_name=_text(data.get("product_name")),
         product_url=_text(data.get("product_url")),
         download_id=_text(data.get("download_id")),
@@ -159,3 +201,4 @@ def parse_download(data: Any, customer_id: int) -> DownloadRow:
         downloads_remaining=None if remaining in (None, "", "unlimited") else int(remaining),
         access_expires=None if expires in (None, "", "never") else parse_gmt(expires),
     )
+    return _without_nul(row, "a download")

@@ -23,8 +23,8 @@ from django.db.models import Q
 
 from customers.exports import NEXT_CUSTOMER_HEADER
 from customers.importer import writer
-from customers.importer.records import BadRecord, parse_customer, parse_download, parse_order
-from customers.importer.source import SourceError, StoreSource
+from customers.importer.records import BadRecord, optional_id, parse_customer, parse_download, parse_order
+from customers.importer.source import SourceError, StoreSource, header_number
 from customers.models import Customer, Download, ImportCheckpoint
 from customers.schema import VERSIONS
 from customers.selectors import attach_meta, customer_records
@@ -181,15 +181,28 @@ class Importer:
         return self.summary
 
     def _pages(self, checkpoint: ImportCheckpoint, stage: str, endpoint: str, params: dict, api=None):
-        """Yield (page number, items) from the checkpoint's page on, with a progress bar."""
+        """Yield (page number, items) from the checkpoint's page on, with a progress bar.
+
+        A store's paging is not trusted to end by itself: the run reads no further than the page count of its
+        first answer, and a page that brings only ids already read (a store answering the same page again)
+        ends it with SourceError, at a checkpoint a rerun resumes from."""
         number = checkpoint.position
         page = self.source.page(endpoint, params, number, api=api)
+        last = page.total_pages
+        seen: set = set()
         bar = self.progress(stage, page.total, min(page.total, (number - 1) * len(page.items or [None])))
         try:
             while True:
+                ids = {_hashable_id(item) for item in page.items if isinstance(item, dict)}
+                if seen and ids and ids <= seen:
+                    raise SourceError(
+                        f"GET {endpoint} page {number}: the store answered only {stage} already read on earlier "
+                        "pages (its paging repeats itself); stopped"
+                    )
+                seen |= ids
                 yield number, page.items
                 bar.update(len(page.items))
-                if not page.items or number >= page.total_pages:
+                if not page.items or number >= last:
                     return
                 number += 1
                 page = self.source.page(endpoint, params, number, api=api)
@@ -284,10 +297,17 @@ class Importer:
             while True:
                 params = {"customer_from": start, "customers": DOWNLOADS_CHUNK}
                 items, headers = self.source.get("downloads", params, api=self.source.exports)
-                following = int(headers.get(NEXT_CUSTOMER_HEADER) or 0)
+                where = f"GET downloads from customer {start}"
+                following = header_number(headers, NEXT_CUSTOMER_HEADER, 0, where)
+                if following and following <= start:
+                    raise SourceError(f"{where}: {NEXT_CUSTOMER_HEADER} does not move forward ({following})")
                 by_customer: dict[int, list[Any]] = {}
                 for item in items if isinstance(items, list) else []:
-                    by_customer.setdefault(int(item.get("customer_id") or 0), []).append(item)
+                    try:
+                        owner = optional_id(item.get("customer_id") if isinstance(item, dict) else None)
+                    except BadRecord:
+                        owner = 0
+                    by_customer.setdefault(owner, []).append(item)
                 with transaction.atomic():
                     for customer_id, rows in by_customer.items():
                         if Customer.objects.filter(pk=customer_id).exists():
@@ -340,7 +360,7 @@ class Importer:
     def verify(self) -> dict[str, Any]:
         """Counts, and a sample of customers compared field by field with what the store answers."""
         _data, headers = self.source.get("customers", {"role": "all", "per_page": 1})
-        source_total = int(headers.get("X-WP-Total", 0))
+        source_total = header_number(headers, "X-WP-Total", 0, "GET customers (verify)")
         local_total = Customer.objects.count()
         ids = list(Customer.objects.values_list("pk", flat=True))
         sample = (
@@ -382,3 +402,8 @@ class Importer:
         if context.needs_meta:
             attach_meta([record])
         return render_customer(record, context)
+
+
+def _hashable_id(item: dict[str, Any]) -> Any:
+    value = item.get("id")
+    return value if isinstance(value, int | str | float | None) else repr(value)

@@ -116,11 +116,15 @@ class StoreSource:
         raise SourceUnavailable(f"GET {endpoint} failed {self.retries + 1} times; last: {problem}")
 
     def page(self, endpoint: str, params: dict[str, Any], number: int, *, api: API | None = None) -> Page:
-        data, headers = self.get(endpoint, {**params, "per_page": PER_PAGE, "page": number}, api=api)
+        """One page of a collection; a failure names the page."""
+        try:
+            data, headers = self.get(endpoint, {**params, "per_page": PER_PAGE, "page": number}, api=api)
+        except SourceError as error:
+            raise type(error)(f"{error} (page {number})") from None
         if not isinstance(data, list):
-            raise SourceError(f"GET {endpoint}: expected a list, got {type(data).__name__}")
-        total = int(headers.get("X-WP-Total") or len(data))
-        pages = int(headers.get("X-WP-TotalPages") or 1)
+            raise SourceError(f"GET {endpoint} page {number}: expected a list, got {type(data).__name__}")
+        total = header_number(headers, "X-WP-Total", len(data), f"GET {endpoint} page {number}")
+        pages = header_number(headers, "X-WP-TotalPages", 1, f"GET {endpoint} page {number}")
         return Page(items=data, total=total, total_pages=pages, headers=headers)
 
     def orders_api(self) -> API | None:
@@ -134,6 +138,17 @@ class StoreSource:
                 raise
             return api
         return None
+
+
+def header_number(headers: dict[str, str], name: str, default: int, where: str) -> int:
+    """A paging header's whole number (the default when it is absent or empty); SourceError, naming the
+    request, when the store sent something else."""
+    value = (headers.get(name) or "").strip()
+    if not value:
+        return default
+    if not value.isascii() or not value.isdigit():
+        raise SourceError(f"{where}: {name} is not a number ({value[:40]!r})")
+    return int(value)
 
 
 def _error_text(response: requests.Response) -> str:

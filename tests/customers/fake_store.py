@@ -5,6 +5,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -49,6 +50,8 @@ class FakeStore:
     # (path, page) -> faults to play, in order, before answering normally: "500", "429", "slow", "drop".
     faults: dict[tuple[str, int], list[str]] = field(default_factory=dict)
     requests: list[tuple[str, int]] = field(default_factory=list)
+    # path -> lie(page, items, headers) -> (items, headers): a store whose paging or data cannot be trusted.
+    lies: dict[str, Callable[[int, list, dict], tuple[list, dict]]] = field(default_factory=dict)
     server: ThreadingHTTPServer | None = None
 
     @property
@@ -89,6 +92,8 @@ def start_fake_store(store: FakeStore) -> FakeStore:
                 return self.answer(404, {"code": "rest_no_route", "message": "No route", "data": {"status": 404}})
             chunk = items[(page - 1) * per_page : page * per_page]
             headers = {"X-WP-Total": str(total), "X-WP-TotalPages": str(max(1, -(-total // per_page)))}
+            if path in store.lies:
+                chunk, headers = store.lies[path](page, chunk, headers)
             if fault == "drop":
                 body = json.dumps(chunk).encode()
                 self.send_response(200)

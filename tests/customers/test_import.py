@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 
 from customers.importer.records import parse_customer, parse_order
 from customers.importer.run import Importer, ImportOptions
-from customers.importer.source import SourceUnavailable, StoreSource
+from customers.importer.source import SourceError, SourceUnavailable, StoreSource
 from customers.models import Customer, CustomerMeta, ImportCheckpoint, Order
 from tests.customers.fake_store import FakeStore, customer, start_fake_store
 from tests.factories import CustomerFactory
@@ -199,3 +199,84 @@ def test_the_command_reports_as_json_and_fails_clearly(store):
     with pytest.raises(CommandError, match="Run the same command again"):
         call_command("import_woocommerce", url=store.url, key="ck", secret="cs", quiet=True, retries=1, backoff=0.01)
     assert Order.objects.count() == 5
+
+
+#
+# A store that cannot be trusted
+#
+
+
+def test_a_store_that_repeats_a_page_is_stopped_with_a_clear_error(store):
+    # Page 2 and every page after it answer page 1 again, and the page count grows with each answer.
+    store.lies["customers"] = lambda page, items, headers: (
+        store.customers[:100],
+        {**headers, "X-WP-TotalPages": str(page + 1)},
+    )
+    with pytest.raises(SourceError, match=r"GET customers page 2: the store answered only customers already read"):
+        importer(store).run()
+    assert store.pages_read("customers") == [1, 2]
+    assert Customer.objects.count() == 100
+    assert ImportCheckpoint.objects.get().position == 2  # a rerun resumes there
+
+
+def test_a_growing_page_count_is_not_followed(store):
+    # Each answer claims one more page than the last: the run stops at the first answer's count (3).
+    store.lies["customers"] = lambda page, items, headers: (items, {**headers, "X-WP-TotalPages": str(page + 2)})
+    importer(store).run()
+    assert store.pages_read("customers") == [1, 2, 3]
+    assert Customer.objects.count() == 250
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [("X-WP-Total", "lots"), ("X-WP-TotalPages", "3.5"), ("X-WP-TotalPages", "-1")],
+)
+def test_a_paging_header_that_is_not_a_number_is_a_one_line_error_naming_the_page(store, header, value):
+    store.lies["customers"] = lambda page, items, headers: (items, {**headers, header: value} if page == 2 else headers)
+    with pytest.raises(CommandError) as raised:
+        call_command("import_woocommerce", url=store.url, key="ck", secret="cs", quiet=True)
+    message = str(raised.value)
+    assert "\n" not in message
+    assert message.startswith(f"GET customers page 2: {header} is not a number ({value!r}).")
+    assert message.endswith("Run the same command again to continue where it stopped.")
+    assert Customer.objects.count() == 100
+
+    store.lies = {}
+    call_command("import_woocommerce", url=store.url, key="ck", secret="cs", quiet=True, stdout=StringIO())
+    assert Customer.objects.count() == 250
+    assert store.pages_read("customers")[-2:] == [2, 3]  # the rerun resumed at page 2
+
+
+def test_ids_and_figures_that_are_not_numbers_are_reported_not_raised(store):
+    store.customers[0]["id"] = "abc"
+    store.customers[1]["meta_data"] = [{"id": [1], "key": "k", "value": 1}]
+    store.orders[0]["customer_id"] = "someone"
+    store.orders[1]["total"] = "Infinity"
+    summary = importer(store).run()
+    customer_failures = dict(summary.tallies["customers"].failures)
+    assert customer_failures == {"abc": "a customer has no id", 2: "a meta data item has no id"}
+    order_failures = dict(summary.tallies["orders"].failures)
+    assert order_failures == {
+        501: "order 501's customer is not a number ('someone')",
+        502: "order 502 has a total that is not a number",
+    }
+    assert Customer.objects.count() == 248
+
+
+def test_imported_names_are_sanitized_as_the_api_sanitizes_them(store, api):
+    store.customers[0]["first_name"] = "<script>alert(1)</script>Ada\n  <b>Lovelace</b>"
+    store.customers[0]["last_name"] = "  King\x00 "
+    store.customers[1]["billing"]["city"] = "Pa\x00ris"
+    store.customers[2]["meta_data"] = [{"id": 77, "key": "k\x00", "value": 1}]
+    summary = importer(store).run()
+    stored = api.get("/wp-json/wc/v3/customers/1").json()
+    assert (stored["first_name"], stored["last_name"]) == ("alert(1)Ada Lovelace", "King")
+    failures = dict(summary.tallies["customers"].failures)
+    assert failures == {2: "customer 2 has a NUL character in billing", 3: "customer 3 has a NUL character in meta"}
+    # The API, given the same names, stores the same.
+    created = api.post(
+        "/wp-json/wc/v3/customers",
+        {"email": "same@example.com", "first_name": "<script>alert(1)</script>Ada\n  <b>Lovelace</b>"},
+        format="json",
+    ).json()
+    assert created["first_name"] == stored["first_name"]

@@ -81,7 +81,9 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             raise CommandError("Interrupted. Run the same command again to continue where it stopped.") from None
         except SourceError as error:
-            raise CommandError(f"{error}\nRun the same command again to continue where it stopped.") from None
+            # One line: what failed, on which page, and what to do.
+            reason = " ".join(str(error).split())  # a store's error text may hold line breaks
+            raise CommandError(f"{reason}. Run the same command again to continue where it stopped.") from None
         if options["json"]:
             self.stdout.write(json.dumps(summary.as_dict(), indent=2, default=str))
         else:
