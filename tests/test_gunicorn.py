@@ -101,18 +101,36 @@ def test_the_limits_are_nginx_defaults(gunicorn, store):
 
 def test_gunicorn_error_log_has_no_credentials(gunicorn, store):
     url, log = gunicorn
-    credentials = base64.b64encode(f"{store.consumer_key}:{store.consumer_secret}".encode()).decode()
-    secret_header = f"Authorization: Basic {credentials}\x7f\r\n"
-    raw_request(url, f"GET {CUSTOMERS} HTTP/1.1\r\nHost: 127.0.0.1\r\n{secret_header}\r\n".encode("latin1"))
-    raw_request(
-        url,
-        f"GET {CUSTOMERS}?oauth_signature=SIGNATURE123456&consumer_secret={store.consumer_secret} HTTP/1.1\r\n"
-        f"Host: 127.0.0.1\r\nBad Header\x01: {store.consumer_secret}\r\n\r\n".encode("latin1"),
-    )
+    ck, cs, signature = store.consumer_key, store.consumer_secret, "SIGNATURE123456"
+    credentials = base64.b64encode(f"{ck}:{cs}".encode()).decode()
+    oauth = f'OAuth oauth_consumer_key="{ck}",oauth_signature="{signature}"'
+    query = f"oauth_signature={signature}&consumer_secret={cs}&secret=HOOKSECRET99&password=PASSWORD99"
+    # Every shape of request gunicorn refuses, each carrying credentials where gunicorn echoes the request.
+    requests_sent = [
+        f"GET {CUSTOMERS} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic {credentials}\x7f\r\n\r\n",
+        f"GET {CUSTOMERS} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {oauth}\x01\r\n\r\n",
+        f"GET {CUSTOMERS} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {oauth},\r\n oauth_nonce=1\r\n\r\n",
+        f"GET {CUSTOMERS}?{query} HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\x01: {cs}\r\n\r\n",
+        f"GET {CUSTOMERS}?{query} HTTP/1.1 x\r\nHost: 127.0.0.1\r\n\r\n",
+        f"GET {CUSTOMERS}?x=\x7f{cs}&{query} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        f"G\x01T {CUSTOMERS}?{query} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        f"GET {CUSTOMERS} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-{cs}\x01: 1\r\n\r\n",
+        f"GET {CUSTOMERS} HTTP/1.1\r\nHost: 127.0.0.1\r\n{signature}\r\n\r\n",
+        f"GET {CUSTOMERS} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {signature}\r\n\r\n",
+        f"POST {CUSTOMERS} HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: {signature}\r\n\r\n",
+        f"POST {CUSTOMERS} HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nzz{signature}\r\n",
+        f"GET /{cs}\x00/{signature} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        f"PROXY TCP4 {signature} 1.2.3.4 1 2\r\nGET / HTTP/1.1\r\n\r\n",
+    ]
+    for request in requests_sent:
+        raw_request(url, request.encode("latin1"))
     time.sleep(0.5)
     text = log.read_text()
-    assert "Invalid request" in text
+    assert text.count("Invalid request") >= 10
+    assert "Invalid request from ip=127.0.0.1: Invalid HTTP Header" in text  # what was wrong is still said
     assert_no_credentials(text, store)
+    for secret in ("HOOKSECRET99", "PASSWORD99"):
+        assert secret not in text
 
 
 def assert_no_credentials(text: str, store) -> None:

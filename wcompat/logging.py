@@ -19,20 +19,21 @@ logger = logging.getLogger("wcompat.requests")
 REDACTED = "[redacted]"
 # Query or form parameters that carry a credential (also when percent-encoded: oauth%5Fsignature).
 _CREDENTIAL_PARAM = re.compile(
-    r"""(?i)((?:consumer(?:_|%5f)(?:key|secret)|oauth(?:_|%5f)[a-z_%0-9]*|_wpnonce|password)(?:=|%3d))"""
+    r"""(?i)((?:consumer(?:_|%5f)key|oauth(?:_|%5f)[a-z_%0-9]*|_wpnonce|[a-z_%0-9]*(?:secret|password))(?:=|%3d))"""
     r"""(?:"[^"]*"|[^&\s'",]*)"""
 )
 # `Authorization: Basic …`, `Authorization: OAuth oauth_…="…"`, as a header line or a repr of one.
 _AUTHORIZATION = re.compile(r"""(?i)(authorization['"]?\s*[:=,]\s*['"]?)[^'\r\n]*""")
 _SCHEME_TOKEN = re.compile(r"""(?i)\b(basic|bearer|oauth)\s+[A-Za-z0-9+/=._~%\-,"]{6,}""")
 # Plaintext WooCommerce keys wherever they appear.
-_KEY_TOKEN = re.compile(r"\b(ck|cs)_[0-9a-f]{6,}", re.IGNORECASE)
+# No word boundary before them: a key may follow anything (a repr's escaped byte like \x7f ends in a letter).
+_KEY_TOKEN = re.compile(r"(ck|cs)_[0-9a-f]{6,}", re.IGNORECASE)
 # gunicorn quotes a header line it refused: keep the header's name, drop its value.
 _REFUSED_HEADER = re.compile(r"(Invalid HTTP Header: ['\"][^:'\"]*)[^'\"]*")
 
 
 # A line without any of these cannot carry a credential (most lines: one test instead of five).
-_MAYBE_SECRET = re.compile(r"(?i)consumer|oauth|authori|basic|bearer|ck_|cs_|password|wpnonce|http header")
+_MAYBE_SECRET = re.compile(r"(?i)consumer|oauth|authori|basic|bearer|ck_|cs_|password|secret|wpnonce|http header")
 
 
 def redact(text: str) -> str:
@@ -107,7 +108,7 @@ class RequestLogMiddleware:
                 extra={
                     "fields": {
                         "method": getattr(request, "wp_real_method", request.method),
-                        "path": request.path,
+                        "path": redact(request.path),
                         "status": response.status_code,
                         "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                         "user_id": user.pk if user is not None and user.is_authenticated else None,
