@@ -19,6 +19,8 @@ _DEFAULTS = {
     # Seconds after which an Idempotency-Key whose request never finished (its worker was killed) may be
     # claimed again: longer than gunicorn's worker timeout.
     "IDEMPOTENCY_ABANDONED_SECONDS": 35,
+    # Bytes of stored answers an API key's Idempotency-Key records may hold in all; past it the oldest go first.
+    "IDEMPOTENCY_MAX_BYTES_PER_KEY": 50 * 1024 * 1024,
     # Webhooks may be delivered to private, loopback and link-local addresses and any port (development, tests).
     "WEBHOOK_ALLOW_PRIVATE_URLS": False,
     # Seconds a webhook delivery may take (WooCommerce's 60), and a ping (its 5).

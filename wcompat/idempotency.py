@@ -10,6 +10,9 @@
   then 409 `rest_idempotency_key_in_progress`): the write runs exactly once.
 - Keys belong to the API key that sent them and are kept 24 hours. Answers of 5xx are not kept, so a
   retry after a failure runs again. Without the header nothing changes.
+- The store is bounded: an API key's kept answers total at most WCOMPAT_IDEMPOTENCY_MAX_BYTES_PER_KEY (the
+  oldest are evicted first; a retry of an evicted key runs again), and expired records are pruned by the
+  requests that claim keys, with no job to schedule.
 """
 
 import hashlib
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -123,12 +127,31 @@ def finish(claim: Claim, response: HttpResponse) -> None:
         return
     if hasattr(response, "render") and not getattr(response, "is_rendered", True):
         response.render()
+    headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+    body = bytes(response.content)
     IdempotencyRecord.objects.filter(pk=claim.record.pk).update(
         state=IdempotencyRecord.State.DONE,
         status=response.status_code,
-        headers={name: response[name] for name in KEPT_HEADERS if name in response},
-        body=bytes(response.content),
+        headers=headers,
+        body=body,
+        size=len(body) + len(json.dumps(headers)),
     )
+    _evict_over_budget(claim.record.api_key_id, keep=claim.record.pk)
+
+
+def _evict_over_budget(api_key_id: int, *, keep: int) -> None:
+    """Delete the API key's oldest kept answers until their total fits its budget (the newest stays)."""
+    records = IdempotencyRecord.objects.filter(api_key_id=api_key_id, state=IdempotencyRecord.State.DONE)
+    excess = (records.aggregate(total=Sum("size"))["total"] or 0) - conf.get("IDEMPOTENCY_MAX_BYTES_PER_KEY")
+    if excess <= 0:
+        return
+    doomed = []
+    for pk, size in records.exclude(pk=keep).order_by("created", "id").values_list("pk", "size").iterator():
+        doomed.append(pk)
+        excess -= size
+        if excess <= 0:
+            break
+    IdempotencyRecord.objects.filter(pk__in=doomed).delete()
 
 
 def abandon(claim: Claim) -> None:

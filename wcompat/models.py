@@ -135,11 +135,16 @@ class IdempotencyRecord(models.Model):
     status = models.PositiveSmallIntegerField(null=True)
     headers = models.JSONField(default=dict)
     body = models.BinaryField(default=b"")
+    # Bytes kept for the answer (body and headers): a key's records are bounded by their total.
+    size = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["api_key", "key"], name="wcompat_idempotencyrecord_unique_key")]
-        indexes = [models.Index(fields=["created"], name="wcompat_idempotency_created")]
+        indexes = [
+            models.Index(fields=["created"], name="wcompat_idempotency_created"),
+            models.Index(fields=["api_key", "created"], name="wcompat_idempotency_key_age"),
+        ]
         verbose_name = _("idempotency record")
         verbose_name_plural = _("idempotency records")
 

@@ -11,6 +11,8 @@ import pytest
 from django.utils import timezone
 
 from customers.models import Customer
+from tests.conftest import client_for
+from tests.factories import make_api_key
 from wcompat.exceptions import WcAPIException
 from wcompat.models import IdempotencyRecord
 
@@ -135,3 +137,32 @@ def test_a_failed_answer_is_not_kept_so_the_retry_runs_again(api, monkeypatch, e
     monkeypatch.setattr(services, "customer_create", create)
     retried = post(api, "retry")
     assert (retried.status_code, retried.has_header("Idempotent-Replayed")) == (201, False)
+
+
+def test_an_api_keys_store_is_bounded_and_the_oldest_answers_go_first(api, settings):
+    first = post(api, "k0", {"email": "c0@example.com"})
+    size = IdempotencyRecord.objects.get().size
+    assert size >= len(first.content)
+    settings.WCOMPAT_IDEMPOTENCY_MAX_BYTES_PER_KEY = size * 3 + size // 2  # room for three answers
+    other = client_for(make_api_key())
+    post(other, "theirs", {"email": "theirs@example.com"})
+    for number in range(1, 6):
+        assert post(api, f"k{number}", {"email": f"c{number}@example.com"}).status_code == 201
+    kept = IdempotencyRecord.objects.filter(api_key__user__username=api_user(api)).order_by("created", "id")
+    assert [record.key for record in kept] == ["k3", "k4", "k5"]
+    assert sum(record.size for record in kept) <= settings.WCOMPAT_IDEMPOTENCY_MAX_BYTES_PER_KEY
+    assert IdempotencyRecord.objects.filter(key="theirs").exists()  # another key's budget is its own
+    # A kept key replays; an evicted one runs again (here: the email is taken now).
+    assert post(api, "k5", {"email": "c5@example.com"})["Idempotent-Replayed"] == "true"
+    assert post(api, "k1", {"email": "c1@example.com"}).json()["code"] == "registration-error-email-exists"
+
+
+def test_expired_records_are_pruned_by_normal_requests(api):
+    post(api, "old", {"email": "old@example.com"})
+    IdempotencyRecord.objects.update(created=timezone.now() - timedelta(hours=25))
+    post(api, "new", {"email": "new@example.com"})
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
+
+
+def api_user(api) -> str:
+    return api.get("/wp-json/wc/v3/customers?per_page=1").wsgi_request.user.username
