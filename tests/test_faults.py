@@ -129,6 +129,43 @@ def test_sqlite_file_read_only(tmp_path):
         process.wait()
 
 
+def test_sqlite_file_read_only_while_serving_then_writable_again(tmp_path):
+    folder = tmp_path / "db"
+    folder.mkdir()
+    store = create_store(tmp_path, f"sqlite:///{folder / 'db.sqlite3'}")
+    server, process = store.gunicorn(
+        tmp_path / "gunicorn.log", prefix=RESPECT_PERMISSIONS, DJANGO_SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO"
+    )
+    emails = (f"w{number}@woo.local" for number in range(1000))
+
+    def write() -> requests.Response:
+        return requests.post(server + URL, json={"email": next(emails)}, headers=headers(store), timeout=20)
+
+    def read() -> requests.Response:
+        return requests.get(server + URL, headers=headers(store), timeout=10)
+
+    try:
+        assert {write().status_code for _ in range(6)} == {201}  # both workers hold a connection
+        for path in folder.iterdir():
+            path.chmod(0o444)
+        assert {read().status_code for _ in range(10)} == {200}  # reads never stop
+        # Writes fail, as JSON 503s (a connection may write a little longer through the file it holds open).
+        [failed] = wait_for(lambda: [response for response in [write()] if response.status_code != 201], seconds=10)
+        assert_unavailable(failed)
+        assert {read().status_code for _ in range(10)} == {200}
+        for path in folder.iterdir():
+            path.chmod(0o644)
+        writable = time.monotonic()
+        wait_for(lambda: write().status_code == 201, seconds=5)
+        assert time.monotonic() - writable < 5
+        # And from then on every write succeeds, on both workers, with no connection left read-only.
+        assert [write().status_code for _ in range(12)] == [201] * 12
+        assert {read().status_code for _ in range(6)} == {200}
+    finally:
+        process.terminate()
+        process.wait()
+
+
 def worker_pids(master: int) -> list[int]:
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     return [int(pid) for pid in children]

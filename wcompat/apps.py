@@ -1,5 +1,9 @@
+import os
+
 from django.apps import AppConfig
+from django.core.signals import request_finished
 from django.db import connections
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -21,6 +25,21 @@ def refresh_sqlite_statistics(sender, using: str = "default", **kwargs) -> None:
             cursor.execute("ANALYZE")
 
 
+def note_read_only_sqlite(sender, connection, **kwargs) -> None:
+    """A SQLite connection opened while its file cannot be written is read-only for good (SQLite falls back
+    to reading): it serves this request's reads, and is closed when the request ends, not kept for the next
+    one, so writes work again as soon as the file is writable."""
+    if connection.vendor == "sqlite":
+        name = str(connection.settings_dict["NAME"])
+        connection.wcompat_read_only = os.path.exists(name) and not os.access(name, os.W_OK)
+
+
+def close_read_only_connections(**kwargs) -> None:
+    for connection in connections.all(initialized_only=True):
+        if getattr(connection, "wcompat_read_only", False) and not connection.in_atomic_block:
+            connection.close()
+
+
 class WcompatConfig(AppConfig):
     name = "wcompat"
     verbose_name = "WooCommerce API"
@@ -28,3 +47,5 @@ class WcompatConfig(AppConfig):
     def ready(self) -> None:
         # Once per migrate run (post_migrate is sent for each app: this one's only).
         post_migrate.connect(refresh_sqlite_statistics, sender=self)
+        connection_created.connect(note_read_only_sqlite)
+        request_finished.connect(close_read_only_connections)

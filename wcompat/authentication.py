@@ -143,7 +143,7 @@ def touch_last_access(key: ApiKey) -> None:
     except DatabaseError as error:
         logger.warning("Could not record the last access of API key …%s: %s", key.truncated_key, error)
         # A connection that failed (a read-only SQLite file, say) is not kept for the next request.
-        drop_failed_connections()
+        drop_failed_connections(error)
         return
     key.last_access = moment
 

@@ -47,19 +47,22 @@ def database_unavailable() -> WcAPIException:
     )
 
 
-def drop_failed_connections() -> None:
+def drop_failed_connections(error: BaseException | None = None) -> None:
     """Close every connection that saw an error, so the next request opens a fresh one.
 
     Django would keep a failed SQLite connection for CONN_MAX_AGE (it counts as usable), and one opened
-    on a read-only file stays read-only after the file is writable again.
+    on a read-only file stays read-only after the file is writable again. After a read-only, I/O or
+    connection error (`error`), every connection goes, even one whose error flag a successful rollback has
+    cleared since (a transaction that failed on a read-only file rolls back without trouble).
     """
+    unavailable = error is not None and is_database_unavailable(error)
     for connection in connections.all(initialized_only=True):
-        if connection.errors_occurred or connection.connection is None:
+        if unavailable or connection.errors_occurred or connection.connection is None:
             connection.close()
 
 
 def database_error_response(exc: DatabaseError) -> Response:
-    drop_failed_connections()
+    drop_failed_connections(exc)
     error = database_unavailable()
     return Response(error.as_dict(), status=error.status_code, headers={"Retry-After": str(RETRY_AFTER)})
 

@@ -50,7 +50,7 @@ class WpRestMiddleware:
             return None
         if is_database_unavailable(exception):
             logger.warning("Database unavailable on %s %s: %s", request.method, request.path, exception)
-            drop_failed_connections()
+            drop_failed_connections(exception)
             error = database_unavailable()
             response = JsonResponse(error.as_dict(), status=error.status_code)
             response["Retry-After"] = str(RETRY_AFTER)

@@ -11,11 +11,13 @@ import logging
 import time
 from datetime import timedelta
 
-from django.db import close_old_connections, connection, transaction
+from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from wcompat import conf
+from wcompat.apps import close_read_only_connections
+from wcompat.exceptions import drop_failed_connections, is_database_unavailable
 from webhooks.delivery import deliver
 from webhooks.models import Delivery, DeliveryAttempt
 
@@ -66,23 +68,39 @@ class Worker:
         logger.info("Stopping after the current delivery")
         self.running = False
 
+    def _work(self) -> list:
+        """Prune when due, then claim and send what is due; the claimed batch."""
+        if time.monotonic() - self.last_prune > PRUNE_EVERY:
+            prune()
+            self.last_prune = time.monotonic()
+        batch = claim()
+        for delivery in batch:
+            if not self.running:
+                break
+            try:
+                deliver(delivery)
+            except Exception as error:
+                # Its lease runs out and another attempt is made; the worker goes on.
+                logger.exception("Delivery %s failed unexpectedly", delivery.pk)
+                if is_database_unavailable(error):
+                    drop_failed_connections(error)
+        return batch
+
     def run(self) -> None:
         logger.info("Webhook worker started")
         while self.running:
             if not connection.in_atomic_block:  # (a test runs the worker inside its transaction)
                 close_old_connections()  # a connection the database dropped is replaced, as per request
-            if time.monotonic() - self.last_prune > PRUNE_EVERY:
-                prune()
-                self.last_prune = time.monotonic()
-            batch = claim()
-            for delivery in batch:
-                if not self.running:
-                    break
-                try:
-                    deliver(delivery)
-                except Exception:
-                    # Its lease runs out and another attempt is made; the worker goes on.
-                    logger.exception("Delivery %s failed unexpectedly", delivery.pk)
+                close_read_only_connections()
+            try:
+                batch = self._work()
+            except DatabaseError as error:
+                if not is_database_unavailable(error):
+                    raise
+                # Down, unreachable or read-only: wait, with fresh connections, instead of dying.
+                logger.warning("Database unavailable: %s", error)
+                drop_failed_connections(error)
+                batch = []
             if not batch:
                 if self.once:
                     return
