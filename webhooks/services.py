@@ -115,31 +115,33 @@ def webhook_update(
     WooCommerce keeps the creator as the owner, so an editor with fewer rights could redirect what the
     creator may read; this is a deliberate difference."""
     check_storable(name=name, secret=secret)
+    changes = {}
     if not _php_empty(topic):
         check_topic(topic, INVALID_TOPIC)
-        webhook.topic = topics.stored_topic(topic)
+        changes["topic"] = topics.stored_topic(topic)
     url_changed = False
     if not _php_empty(delivery_url):
         check_delivery_url(delivery_url)
-        url = esc_url_raw(delivery_url)
-        url_changed = url != webhook.delivery_url
-        webhook.delivery_url = url
+        changes["delivery_url"] = esc_url_raw(delivery_url)
+        url_changed = changes["delivery_url"] != webhook.delivery_url
     secret_changed = not _php_empty(secret) and secret != webhook.secret
     if not _php_empty(secret):
-        webhook.secret = secret
+        changes["secret"] = secret
     if (url_changed or secret_changed) and editor is not None and editor.is_authenticated:
-        webhook.user = editor
+        changes["user"] = editor
     if not _php_empty(status):
         if not isinstance(status, str) or status.lower() not in Webhook.Status.values:
             raise WcAPIException("woocommerce_rest_shop_webhook_invalid_status", INVALID_STATUS, 400)
-        webhook.status = status if status in Webhook.Status.values else Webhook.Status.DISABLED
+        changes["status"] = status if status in Webhook.Status.values else Webhook.Status.DISABLED
     if not _php_empty(name):
-        webhook.name = name
-    webhook.date_modified = timezone.now()
+        changes["name"] = name
+    changes["date_modified"] = timezone.now()
     with transaction.atomic():
-        webhook.save(update_fields=["topic", "delivery_url", "secret", "status", "name", "user", "date_modified"])
-        pending = Webhook.objects.filter(pk=webhook.pk).values_list("pending_delivery", flat=True).first()
-        if webhook.status == Webhook.Status.ACTIVE and (url_changed or pending):
+        # Only what was given is written: a parallel update of another field is not undone.
+        if not Webhook.objects.filter(pk=webhook.pk).update(**changes):
+            raise WcAPIException("woocommerce_rest_shop_webhook_invalid_id", "ID is invalid.", 400)
+        webhook.refresh_from_db()
+        if webhook.status == Webhook.Status.ACTIVE and (url_changed or webhook.pending_delivery):
             queue_ping(webhook)
     return webhook
 

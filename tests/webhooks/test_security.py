@@ -159,3 +159,25 @@ def test_an_empty_secret_field_keeps_the_secret_and_a_value_replaces_it(admin_cl
     assert admin_client.post(url, admin_form(stored_webhook, secret="replaced")).status_code == 302
     stored_webhook.refresh_from_db()
     assert stored_webhook.secret == "replaced"
+
+
+def test_an_update_writes_only_the_fields_it_was_given(api, receiver):
+    from webhooks.services import webhook_update
+
+    webhook = subscribe_as(api, receiver)
+    stale = Webhook.objects.get(pk=webhook["id"])  # read by one request before another's update lands
+    assert api.put(f"/wp-json/wc/v3/webhooks/{webhook['id']}", {"name": "Renamed"}, format="json").status_code == 200
+    webhook_update(webhook=stale, status="paused")
+    stored = Webhook.objects.get(pk=webhook["id"])
+    assert (stored.name, stored.status) == ("Renamed", "paused")
+
+
+def test_updating_a_webhook_deleted_meanwhile_is_a_clear_error(api, receiver):
+    from wcompat.exceptions import WcAPIException
+    from webhooks.services import webhook_update
+
+    webhook = subscribe_as(api, receiver)
+    stale = Webhook.objects.get(pk=webhook["id"])
+    Webhook.objects.filter(pk=webhook["id"]).delete()
+    with pytest.raises(WcAPIException, match="ID is invalid"):
+        webhook_update(webhook=stale, name="x")
