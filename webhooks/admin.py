@@ -107,8 +107,8 @@ class WebhookAdmin(admin.ModelAdmin):
                 topic=data["topic"],
                 delivery_url=data["delivery_url"],
                 secret=data["secret"],
+                api_version=data["api_version"],
             )
-            Webhook.objects.filter(pk=obj.pk).update(api_version=data["api_version"])
             return
         created = services.webhook_create(
             owner=request.user,

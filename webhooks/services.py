@@ -107,11 +107,13 @@ def webhook_update(
     topic: str | None = None,
     delivery_url: str | None = None,
     secret: str | None = None,
+    api_version: int | None = None,
 ) -> Webhook:
     """Change what is given (and not empty), in WooCommerce's order of checks; the counts stay.
 
-    The `editor` who points the webhook somewhere else (a new delivery URL) or gives it a new secret becomes
-    its owner, as whom payloads are rendered: nobody receives more than they may read themselves.
+    The `editor` who points the webhook somewhere else (a new delivery URL), gives it a new secret or another
+    API version (the admin's: it changes what a payload holds) becomes its owner, as whom payloads are
+    rendered: nobody receives more than they may read themselves.
     WooCommerce keeps the creator as the owner, so an editor with fewer rights could redirect what the
     creator may read; this is a deliberate difference."""
     check_storable(name=name, secret=secret)
@@ -127,7 +129,10 @@ def webhook_update(
     secret_changed = not _php_empty(secret) and secret != webhook.secret
     if not _php_empty(secret):
         changes["secret"] = secret
-    if (url_changed or secret_changed) and editor is not None and editor.is_authenticated:
+    version_changed = api_version is not None and api_version != webhook.api_version
+    if version_changed:
+        changes["api_version"] = api_version
+    if (url_changed or secret_changed or version_changed) and editor is not None and editor.is_authenticated:
         changes["user"] = editor
     if not _php_empty(status):
         if not isinstance(status, str) or status.lower() not in Webhook.Status.values:
