@@ -9,9 +9,7 @@ no lock is held while the (deliberately slow) hasher runs.
 import html
 import json
 import logging
-import re
 import secrets
-import unicodedata
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,10 +24,11 @@ from customers.choices import PAID_STATUSES, AddressType, CustomerRole
 from customers.error_codes import CustomerErrorCode
 from customers.models import ADDRESS_FIELDS, Address, Customer, CustomerMeta, Order
 from customers.selectors import CustomerRecord, customer_get
-from wcompat.args import is_email, nul_character_error, sanitize_text_field
+from wcompat.args import nul_character_error
 from wcompat.batch import item_failed
 from wcompat.conditional import Precondition
 from wcompat.exceptions import WcAPIException, is_database_unavailable
+from wcompat.wordpress import is_email, is_valid_username, sanitize_text_field, sanitize_user
 from webhooks import events
 
 logger = logging.getLogger(__name__)
@@ -47,35 +46,6 @@ HASHING_THREADS = 2
 #
 # WordPress's rules for logins and emails
 #
-
-
-# remove_accents() letters that Unicode does not decompose into a letter and an accent.
-_LETTERS = str.maketrans(
-    {"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th",
-     "Þ": "TH", "ł": "l", "Ł": "L", "œ": "oe", "Œ": "OE", "\u0131": "i", "ŉ": "n", "ĸ": "k"}
-)  # fmt: skip
-
-
-def remove_accents(text: str) -> str:
-    """WordPress remove_accents(): accented Latin letters become plain ones; anything else stays."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
-def sanitize_user(username: str, *, strict: bool = False) -> str:
-    """WordPress sanitize_user(): only strict mode drops the characters a login may not have."""
-    username = re.sub(r"<[^>]*>", "", username).replace("\x00", "")  # strip_tags() drops NUL too
-    username = remove_accents(username)
-    username = re.sub(r"%[a-fA-F0-9]{2}", "", username)
-    username = re.sub(r"&.+?;", "", username)
-    if strict:
-        username = re.sub(r"[^a-z0-9 _.\-@]", "", username, flags=re.IGNORECASE)
-    return re.sub(r"\s+", " ", username.strip())
-
-
-def is_valid_username(username: str) -> bool:
-    """WordPress validate_username(): not empty, and unchanged by strict sanitising."""
-    return bool(username) and sanitize_user(username, strict=True) == username
 
 
 def _random_suffix() -> str:

@@ -20,7 +20,7 @@ from customers.schema import DELETE_ARGS, V1, CustomerApiVersion
 from customers.selectors import CustomerRecord, attach_meta, customer_get, customer_page
 from customers.serializers import CustomerSerializer, RenderContext
 from wcompat import conf
-from wcompat.args import MAX_ID, absint, bounded_id_list, sanitize_text_field
+from wcompat.args import MAX_ID, bounded_id_list
 from wcompat.authentication import site_base_url
 from wcompat.batch import BatchMixin, not_processed
 from wcompat.dates import wp_date_query_bound
@@ -29,6 +29,7 @@ from wcompat.item_schema import batch_schema, endpoint_args
 from wcompat.links import rest_url
 from wcompat.pagination import Page
 from wcompat.viewsets import WcViewSet
+from wcompat.wordpress import absint, sanitize_text_field
 
 
 class CustomerViewSet(BatchMixin, WcViewSet):

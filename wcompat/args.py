@@ -16,6 +16,7 @@ from wcompat import conf
 from wcompat.dates import parse_wp_date
 from wcompat.error_codes import WcErrorCode
 from wcompat.exceptions import WcAPIException
+from wcompat.wordpress import absint, is_email, php_int
 
 Schema = dict[str, Any]
 # The largest value a 64-bit database integer holds; ids beyond it cannot exist.
@@ -47,28 +48,6 @@ def wp_list(items: list[str]) -> str:
     return ", ".join(items[:-1]) + ", and " + items[-1]
 
 
-_EMAIL_LOCAL = re.compile(r"^[a-zA-Z0-9!#$%&'*+/=?^_`{|}~.-]+$")
-_EMAIL_LABEL = re.compile(r"^[a-z0-9-]+$", re.IGNORECASE)
-
-
-def is_email(value: str) -> bool:
-    """WordPress is_email()."""
-    if len(value) < 6 or "@" not in value[1:]:
-        return False
-    local, domain = value.split("@", 1)
-    if not _EMAIL_LOCAL.match(local):
-        return False
-    if ".." in domain or domain.startswith(".") or domain.endswith("."):
-        return False
-    labels = domain.split(".")
-    if len(labels) < 2:
-        return False
-    return all(
-        label and _EMAIL_LABEL.match(label) and not label.startswith("-") and not label.endswith("-")
-        for label in labels
-    )
-
-
 def is_integer_like(value: Any) -> bool:
     """WordPress rest_is_integer(): numeric with no fractional part."""
     if isinstance(value, bool):
@@ -95,31 +74,6 @@ def to_boolean(value: Any) -> bool | None:
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
     return None
-
-
-def absint(value: Any) -> int:
-    """PHP absint(): leading digits of the value, made non-negative; anything else is 0."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int | float):
-        return abs(int(value))
-    match = re.match(r"\s*([+-]?\d+)", str(value))
-    return abs(int(match.group(1))) if match else 0
-
-
-def php_int(value: Any) -> int:
-    """PHP's (int) cast: the leading number of a string ("5abc" is 5, "abc" is 0), floats truncated."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value == value and abs(value) < 2**63 else 0
-    match = re.match(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", str(value)) if isinstance(value, str) else None
-    if not match:
-        return 0
-    text = match.group()
-    return php_int(float(text)) if any(mark in text for mark in ".eE") else int(text)
 
 
 def parse_list(value: Any) -> list[Any]:
@@ -343,10 +297,3 @@ def nul_character_error(param: str, path: str) -> WcAPIException:
         params={param: message},
         details={param: {"code": WcErrorCode.INVALID_PARAM, "message": message, "data": None}},
     )
-
-
-def sanitize_text_field(value: str) -> str:
-    """WordPress sanitize_text_field(): no tags, no line breaks, whitespace collapsed and trimmed."""
-    value = re.sub(r"<[^>]*>", "", value).replace("\x00", "")
-    value = re.sub(r"[\r\n\t ]+", " ", value)
-    return value.strip()

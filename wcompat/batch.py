@@ -20,9 +20,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from wcompat import conf
-from wcompat.args import php_int, validate_args
+from wcompat.args import validate_args
 from wcompat.error_codes import WcErrorCode
 from wcompat.exceptions import WcAPIException
+from wcompat.wordpress import php_int
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ customers only, so a topic for anything else is refused like an invalid topic (a
 a webhook that could never fire is worse than an error).
 """
 
-from wcompat.args import sanitize_text_field
+from wcompat.wordpress import sanitize_text_field
 
 CUSTOMER_TOPICS = ("customer.created", "customer.updated", "customer.deleted")
 # WooCommerce's hooks per topic (the `hooks` field).

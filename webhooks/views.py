@@ -14,7 +14,7 @@ from typing import Any
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from wcompat.args import absint, bounded_id_list, sanitize_text_field
+from wcompat.args import bounded_id_list
 from wcompat.authentication import site_base_url
 from wcompat.batch import BatchMixin
 from wcompat.dates import parse_wp_date, wc_date, wc_local_date
@@ -23,6 +23,7 @@ from wcompat.item_schema import batch_schema, endpoint_args
 from wcompat.links import item_links
 from wcompat.pagination import Page
 from wcompat.viewsets import WcViewSet
+from wcompat.wordpress import absint, sanitize_text_field
 from webhooks import services
 from webhooks.models import Webhook
 from webhooks.schema import DELETE_ARGS, V3, WebhookApiVersion

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from customers.models import ADDRESS_FIELDS
-from wcompat.args import sanitize_text_field
+from wcompat.wordpress import sanitize_text_field
 
 
 class BadRecord(ValueError):

@@ -102,24 +102,6 @@ def test_bulk_create_refuses_a_duplicate_inside_the_batch_as_sequential_creates_
 
 
 @pytest.mark.parametrize(
-    ("raw", "strict", "clean"),
-    [
-        ("<b>jo</b>hn", False, "john"),
-        ("José Ñúñez", False, "Jose Nunez"),
-        ("ann%41e", False, "anne"),
-        ("jo%c3%A9hn", False, "john"),
-        ("bob&amp;co", False, "bobco"),
-        ("  two   spaces  ", False, "two spaces"),
-        ("ali*ce!", True, "alice"),
-        ("ali*ce!", False, "ali*ce!"),
-        ("Straße", True, "Strasse"),
-    ],
-)
-def test_sanitize_user_is_wordpresss(raw, strict, clean):
-    assert services.sanitize_user(raw, strict=strict) == clean
-
-
-@pytest.mark.parametrize(
     ("email", "base"),
     [
         ("John.Doe@example.com", "john.doe"),

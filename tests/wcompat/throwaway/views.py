@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from wcompat.args import absint, sanitize_text_field
 from wcompat.batch import BatchMixin
 from wcompat.exceptions import WcAPIException
 from wcompat.item_schema import FORCE_ARG, ID_ARG, context_arg, endpoint_args, item_schema, readonly, writable
@@ -10,6 +9,7 @@ from wcompat.links import item_links
 from wcompat.pagination import Page, collection_args, paginate
 from wcompat.versions import ResourceVersion
 from wcompat.viewsets import WcViewSet
+from wcompat.wordpress import absint, sanitize_text_field
 
 from .models import Note
 
