@@ -5,10 +5,10 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from customers import conf as customer_settings
 from customers.choices import OrderStatus
 from customers.models import Download
 from customers.schema import CustomerApiVersion
-from wcompat import conf
 from wcompat.dates import wc_date, wc_local_date
 from wcompat.pagination import php_urlencode
 
@@ -19,7 +19,7 @@ def downloads_for(customer_id: int) -> QuerySet[Download]:
     As wc_get_customer_available_downloads() selects them, in its order.
     """
     statuses = [OrderStatus.COMPLETED]
-    if conf.get("DOWNLOADS_GRANT_ACCESS_AFTER_PAYMENT"):
+    if customer_settings.get("DOWNLOADS_GRANT_ACCESS_AFTER_PAYMENT"):
         statuses.append(OrderStatus.PROCESSING)
     today = timezone.localdate()
     return (

@@ -11,7 +11,7 @@ from typing import Any
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from customers import services
+from customers import conf as customer_settings, services
 from customers.downloads import downloads_for, render_download
 from customers.error_codes import INVALID_USER_ID_MESSAGE, CustomerErrorCode
 from customers.models import phone_digits
@@ -19,7 +19,6 @@ from customers.permissions import check_role_rules
 from customers.schema import DELETE_ARGS, V1, CustomerApiVersion
 from customers.selectors import CustomerRecord, attach_meta, customer_get, customer_page
 from customers.serializers import CustomerSerializer, RenderContext
-from wcompat import conf
 from wcompat.args import MAX_ID, bounded_id_list
 from wcompat.authentication import site_base_url
 from wcompat.batch import BatchMixin, not_processed
@@ -68,8 +67,8 @@ class CustomerViewSet(BatchMixin, WcViewSet):
         return {
             "list": version.collection_args,
             "create": lambda: version.create_args(
-                username_required=not conf.get("REGISTRATION_GENERATE_USERNAME"),
-                password_required=not conf.get("REGISTRATION_GENERATE_PASSWORD"),
+                username_required=not customer_settings.get("REGISTRATION_GENERATE_USERNAME"),
+                password_required=not customer_settings.get("REGISTRATION_GENERATE_PASSWORD"),
             ),
             "retrieve": version.retrieve_args,
             "update": version.update_args,

@@ -7,7 +7,8 @@ The URL must be http(s) with a host and no credentials; the host must resolve (o
 resolves it) to addresses outside the private, loopback, link-local, documentation, shared and multicast
 ranges; an explicit port must be 80, 443 or 8080. The connection goes to the address that was checked
 (no second lookup a DNS answer could change), redirects are not followed, and HTTP/1.0 is spoken.
-`WCOMPAT_WEBHOOK_ALLOW_PRIVATE_URLS=1` lifts the address and port rules (development and tests).
+`allow_private=True` lifts the address and port rules (the webhooks app passes its setting for development
+and tests).
 
 As in wp_http_validate_url(), the site's own host (from `WCOMPAT_SITE_URL` alone, never from a request) skips
 the address check only: its port must still be 80, 443, 8080 or the site URL's own port.
@@ -21,8 +22,6 @@ import ssl
 import threading
 from dataclasses import dataclass
 from urllib.parse import urlsplit
-
-from wcompat import conf
 
 # wp_http_validate_url(): the ranges newest WordPress refuses, beside the older 127/8, 10/8, 0/8,
 # 172.16/12 and 192.168/16.
@@ -68,11 +67,7 @@ class SafeTarget:
     path: str
 
 
-def private_urls_allowed() -> bool:
-    return bool(conf.get("WEBHOOK_ALLOW_PRIVATE_URLS"))
-
-
-def check_url(url: str, *, home_url: str = "") -> SafeTarget:
+def check_url(url: str, *, home_url: str = "", allow_private: bool = False) -> SafeTarget:
     """The URL, checked and resolved to the address to connect to; UnsafeURL when WordPress would refuse it.
 
     `home_url` is the site's configured URL (WCOMPAT_SITE_URL): a URL on its host may resolve to a private
@@ -96,7 +91,7 @@ def check_url(url: str, *, home_url: str = "") -> SafeTarget:
         raise UnsafeURL() from None
     if not addresses:
         raise UnsafeURL()
-    if not private_urls_allowed():
+    if not allow_private:
         home_host, home_port = _home(home_url)
         own_host = bool(home_host) and host.lower() == home_host
         if not own_host and any(_blocked(address) for address in addresses):

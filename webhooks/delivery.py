@@ -32,7 +32,7 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from wcompat import conf, safe_http
-from webhooks import payloads
+from webhooks import conf as webhook_settings, payloads
 from webhooks.models import Delivery, DeliveryAttempt, Webhook
 
 WOOCOMMERCE_VERSION = "9.8.5"
@@ -124,7 +124,11 @@ def send(url: str, method: str, body: bytes, headers: dict[str, str], *, timeout
     """One request under WordPress's safe HTTP rules; the site's own host is the configured one alone (a
     webhook's stored site URL came from a request's Host header, which a client chooses)."""
     try:
-        target = safe_http.check_url(url, home_url=conf.get("SITE_URL"))
+        target = safe_http.check_url(
+            url,
+            home_url=conf.get("SITE_URL"),
+            allow_private=bool(webhook_settings.get("WEBHOOK_ALLOW_PRIVATE_URLS")),
+        )
     except safe_http.UnsafeURL as error:
         return safe_http.Answer(status=0, body="", headers={}, error=f"http_request_failed: {error}")
     return safe_http.request(target, method, body, headers, timeout=timeout)
@@ -150,7 +154,7 @@ def deliver(delivery: Delivery) -> None:
         "POST",
         body,
         headers_for(delivery, webhook, body),
-        timeout=conf.get("WEBHOOK_TIMEOUT"),
+        timeout=webhook_settings.get("WEBHOOK_TIMEOUT"),
     )
     succeeded = answer.status in SUCCESS
     with transaction.atomic():
@@ -201,13 +205,13 @@ def _finish(delivery: Delivery, state: str) -> None:
 
 def backoff(attempts: int) -> timedelta:
     """The wait before the next attempt: the first wait, doubled after each failure, at most a day."""
-    return timedelta(seconds=min(conf.get("WEBHOOK_RETRY_SECONDS") * 2 ** (attempts - 1), 86400))
+    return timedelta(seconds=min(webhook_settings.get("WEBHOOK_RETRY_SECONDS") * 2 ** (attempts - 1), 86400))
 
 
 def _retry_or_give_up(delivery: Delivery) -> None:
     attempts = delivery.attempts + 1
     active = Webhook.objects.filter(pk=delivery.webhook_id, status=Webhook.Status.ACTIVE).exists()
-    if attempts >= conf.get("WEBHOOK_MAX_ATTEMPTS") or not active:
+    if attempts >= webhook_settings.get("WEBHOOK_MAX_ATTEMPTS") or not active:
         _finish(delivery, Delivery.State.FAILED)
         return
     Delivery.objects.filter(pk=delivery.pk).update(
@@ -238,7 +242,7 @@ def ping(delivery: Delivery, webhook: Webhook) -> None:
     headers = {"User-Agent": USER_AGENT, "Content-Type": "application/x-www-form-urlencoded"}
     answer = safe_http.Answer(status=0, body="", headers={}, error="too many redirects")
     for _redirect in range(MAX_REDIRECTS + 1):
-        answer = send(url, method, body, headers, timeout=conf.get("WEBHOOK_PING_TIMEOUT"))
+        answer = send(url, method, body, headers, timeout=webhook_settings.get("WEBHOOK_PING_TIMEOUT"))
         location = answer.headers.get("Location") or answer.headers.get("location")
         if answer.status not in (301, 302, 303, 307, 308) or not location:
             break

@@ -15,9 +15,9 @@ from django.db import DatabaseError, close_old_connections, connection, transact
 from django.db.models import Q
 from django.utils import timezone
 
-from wcompat import conf
 from wcompat.apps import close_read_only_connections
 from wcompat.exceptions import drop_failed_connections, is_database_unavailable
+from webhooks import conf as webhook_settings
 from webhooks.delivery import deliver
 from webhooks.models import Delivery, DeliveryAttempt
 
@@ -28,7 +28,7 @@ PRUNE_EVERY = 3600
 
 def lease() -> timedelta:
     """Longer than the slowest delivery (its timeout), so only a dead worker's lease runs out."""
-    timeout = max(conf.get("WEBHOOK_TIMEOUT"), conf.get("WEBHOOK_PING_TIMEOUT") * (1 + 5))
+    timeout = max(webhook_settings.get("WEBHOOK_TIMEOUT"), webhook_settings.get("WEBHOOK_PING_TIMEOUT") * (1 + 5))
     return timedelta(seconds=timeout + max(1.0, timeout / 2))
 
 
@@ -51,7 +51,7 @@ def claim(limit: int = CLAIM) -> list[Delivery]:
 
 def prune() -> int:
     """Forget deliveries (and their log) finished more than WCOMPAT_WEBHOOK_LOG_DAYS ago."""
-    cutoff = timezone.now() - timedelta(days=conf.get("WEBHOOK_LOG_DAYS"))
+    cutoff = timezone.now() - timedelta(days=webhook_settings.get("WEBHOOK_LOG_DAYS"))
     old = Delivery.objects.filter(created__lt=cutoff).exclude(state=Delivery.State.PENDING)
     DeliveryAttempt.objects.filter(delivery__in=old).delete()
     deleted, _ = old.delete()
@@ -104,4 +104,4 @@ class Worker:
             if not batch:
                 if self.once:
                     return
-                time.sleep(conf.get("WORKER_POLL_SECONDS"))
+                time.sleep(webhook_settings.get("WORKER_POLL_SECONDS"))

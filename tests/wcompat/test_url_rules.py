@@ -101,23 +101,19 @@ def test_mailto_urls_keep_their_line_breaks_where_mailto_is_allowed():
         "12345",
     ],
 )
-def test_unsafe_urls_are_refused(settings, url):
-    settings.WCOMPAT_WEBHOOK_ALLOW_PRIVATE_URLS = False
+def test_unsafe_urls_are_refused(url):
     with pytest.raises(safe_http.UnsafeURL, match=r"A valid URL was not provided\."):
         safe_http.check_url(url)
 
 
-def test_a_public_address_on_an_allowed_port_passes(settings):
-    settings.WCOMPAT_WEBHOOK_ALLOW_PRIVATE_URLS = False
+def test_a_public_address_on_an_allowed_port_passes():
     target = safe_http.check_url("http://93.184.215.14:8080/in?x=1")
     assert (target.ip, target.port, target.path) == ("93.184.215.14", 8080, "/in?x=1")
 
 
-def test_the_site_itself_and_the_development_setting_lift_the_address_rules(settings):
-    settings.WCOMPAT_WEBHOOK_ALLOW_PRIVATE_URLS = False
+def test_the_site_itself_and_the_development_setting_lift_the_address_rules():
     assert safe_http.check_url("http://localhost/in", home_url="https://LOCALHOST").ip == "127.0.0.1"
-    settings.WCOMPAT_WEBHOOK_ALLOW_PRIVATE_URLS = True
-    assert safe_http.check_url("http://127.0.0.1:9/in").port == 9
+    assert safe_http.check_url("http://127.0.0.1:9/in", allow_private=True).port == 9
 
 
 @pytest.mark.parametrize(
@@ -134,8 +130,7 @@ def test_the_site_itself_and_the_development_setting_lift_the_address_rules(sett
         ("http://localhost/in", "http://[::1", False),
     ],
 )
-def test_the_own_host_keeps_the_port_rule(settings, url, home_url, allowed):
-    settings.WCOMPAT_WEBHOOK_ALLOW_PRIVATE_URLS = False
+def test_the_own_host_keeps_the_port_rule(url, home_url, allowed):
     if allowed:
         assert safe_http.check_url(url, home_url=home_url).ip == "127.0.0.1"
     else:
@@ -143,8 +138,7 @@ def test_the_own_host_keeps_the_port_rule(settings, url, home_url, allowed):
             safe_http.check_url(url, home_url=home_url)
 
 
-def test_a_target_defaults_to_its_schemes_port_and_the_root_path(settings):
-    settings.WCOMPAT_WEBHOOK_ALLOW_PRIVATE_URLS = False
+def test_a_target_defaults_to_its_schemes_port_and_the_root_path():
     secure = safe_http.check_url("https://93.184.215.14")
     plain = safe_http.check_url("http://93.184.215.14?x=1")
     assert (secure.url, secure.scheme, secure.port, secure.path) == ("https://93.184.215.14", "https", 443, "/")
@@ -171,11 +165,10 @@ def test_the_host_header_names_a_port_only_when_it_is_not_the_schemes(url, host)
     assert safe_http._host_header(target) == host
 
 
-def test_a_request_reaches_a_real_receiver_with_its_host_path_and_body(settings):
-    settings.WCOMPAT_WEBHOOK_ALLOW_PRIVATE_URLS = True
+def test_a_request_reaches_a_real_receiver_with_its_host_path_and_body():
     receiver = start_receiver(Receiver(statuses=[201]))
     try:
-        target = safe_http.check_url(f"{receiver.url}/in?x=1")
+        target = safe_http.check_url(f"{receiver.url}/in?x=1", allow_private=True)
         answer = safe_http.request(target, "POST", b'{"a":1}', {"Content-Type": "application/json"}, timeout=5)
     finally:
         receiver.server.shutdown()
