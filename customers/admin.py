@@ -22,7 +22,7 @@ from customers import services
 from customers.choices import EDITABLE_ROLES, AddressType, CustomerRole
 from customers.models import ADDRESS_FIELDS, Customer, CustomerMeta, Download, Order
 from customers.resources import CustomerResource, SpreadsheetSafeCSV
-from customers.schema import V3
+from customers.schema import VERSIONS
 from customers.selectors import annotate_order_stats, attach_meta, customer_get
 from customers.serializers import RenderContext, render_customer
 from wcompat.dates import as_datetime
@@ -43,6 +43,9 @@ ERROR_FIELDS = {
     "woocommerce_rest_customer_invalid_role": "role",
 }
 ADDRESS_LABELS = {"address_1": "Address line 1", "address_2": "Address line 2"}
+
+# The newest API version: what the customer's JSON link shows.
+NEWEST = VERSIONS[-1]
 
 
 def _address_fields() -> dict[str, forms.Field]:
@@ -269,7 +272,7 @@ class CustomerAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
     @admin.display(description="API")
     def api_json(self, customer: Customer) -> str:
         url = reverse("admin:customers_customer_json", args=[customer.pk])
-        return format_html('<a href="{}">This customer as wc/v3 answers it (JSON)</a>', url)
+        return format_html('<a href="{}">This customer as {} answers it (JSON)</a>', url, NEWEST.namespace)
 
     # Writes, through the services -------------------------------------------------------------------
 
@@ -330,7 +333,7 @@ class CustomerAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
             error = {"code": "wc_user_invalid_id", "message": "Invalid user ID.", "data": {"status": 404}}
             return JsonResponse(error, status=404)
         context = RenderContext(
-            version=V3,
+            version=NEWEST,
             rest_base=request.build_absolute_uri("/wp-json").rstrip("/"),
             secure=request.is_secure(),
             show_meta=request.user.is_superuser,

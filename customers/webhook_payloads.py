@@ -8,16 +8,14 @@ gone or the owner may not view it.
 from typing import Any
 
 from customers.error_codes import INVALID_USER_ID_MESSAGE, CustomerErrorCode
-from customers.schema import VERSIONS
+from customers.schema import VERSIONS, CustomerApiVersion
 from customers.selectors import attach_meta, customer_get
 from customers.serializers import RenderContext, render_customer
 from customers.views import CustomerViewSet
 
-VERSION_BY_NUMBER = {int(version.namespace.rsplit("v", 1)[1]): version for version in VERSIONS}
 
-
-def render_customer_for_webhook(customer_id: int, *, api_version: int, owner, site_url: str) -> dict[str, Any]:
-    version = VERSION_BY_NUMBER.get(api_version, VERSION_BY_NUMBER[3])
+def render_customer_for_webhook(customer_id: int, *, namespace: str, owner, site_url: str) -> dict[str, Any]:
+    version = CustomerApiVersion.for_namespace(VERSIONS, namespace)
     record = customer_get(customer_id, order_figures=version.renders_order_figures)
     if record is None:
         return {"code": CustomerErrorCode.INVALID_USER_ID, "message": INVALID_USER_ID_MESSAGE, "data": {"status": 404}}

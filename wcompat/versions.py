@@ -30,6 +30,14 @@ class ResourceVersion:
         """The namespace as a name part: wc/v3 -> WcV3."""
         return "".join(part.capitalize() for part in self.namespace.split("/"))
 
+    @classmethod
+    def for_namespace(cls, versions: "tuple[ResourceVersion, ...]", namespace: str) -> "ResourceVersion":
+        """The declaration of `versions` served under `namespace` (wc/v3); LookupError for any other."""
+        for version in versions:
+            if version.namespace == namespace:
+                return version
+        raise LookupError(f"No version is served under {namespace!r}.")
+
     @property
     def slug(self) -> str:
         """The namespace as an identifier part: wc/v3 -> wc_v3."""

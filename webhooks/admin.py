@@ -14,12 +14,19 @@ from wcompat.authentication import site_base_url
 from wcompat.exceptions import WcAPIException
 from webhooks import services, topics
 from webhooks.models import Delivery, DeliveryAttempt, Webhook
+from webhooks.schema import VERSIONS
 
 RECENT_ATTEMPTS = 20
 
 
 class WebhookForm(forms.ModelForm):
     topic = forms.ChoiceField(choices=[(topic, topic) for topic in topics.CUSTOMER_TOPICS])
+    api_version = forms.ChoiceField(
+        label="API version",
+        choices=[(version.namespace, version.namespace) for version in VERSIONS],
+        initial=VERSIONS[-1].namespace,
+        help_text="The REST API version the customer in each delivery is rendered in.",
+    )
     # Write-only, as in the API: the field is never filled in with the stored secret.
     secret = forms.CharField(
         required=False,
@@ -38,7 +45,6 @@ class WebhookForm(forms.ModelForm):
         }
         help_texts = {
             "delivery_url": "Where deliveries are POSTed: an http:// or https:// URL.",
-            "api_version": "The REST API version the customer in each delivery is rendered in.",
         }
 
     def __init__(self, *args, **kwargs) -> None:

@@ -101,7 +101,7 @@ def payload_for(delivery: Delivery, webhook: Webhook) -> dict[str, Any]:
     if event == "deleted":
         return {"id": delivery.resource_id}
     return payloads.render(
-        resource, delivery.resource_id, api_version=webhook.api_version, owner=webhook.user, site_url=site_url(webhook)
+        resource, delivery.resource_id, namespace=webhook.api_version, owner=webhook.user, site_url=site_url(webhook)
     )
 
 

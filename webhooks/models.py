@@ -8,11 +8,18 @@ from django.utils.translation import gettext_lazy as _
 from webhooks import topics
 
 
+def newest_api_version() -> str:
+    """The newest namespace the webhooks API is served in (a webhook made without one renders in it)."""
+    from webhooks.schema import VERSIONS  # (webhooks.schema imports this module)
+
+    return VERSIONS[-1].namespace
+
+
 class Webhook(models.Model):
     """A subscription to customer events: where to POST them, signed with which secret.
 
     As in WooCommerce's wc_webhooks table; resource, event and hooks are derived from the topic.
-    `api_version` (1, 2 or 3) is the REST API version the payloads are rendered in, fixed by the namespace
+    `api_version` (wc/v1, wc/v2 or wc/v3) is the namespace the payloads are rendered in, fixed by the namespace
     the webhook was created through; `user` is its owner, as whom payloads are rendered.
     """
 
@@ -34,9 +41,7 @@ class Webhook(models.Model):
     delivery_url = models.TextField(_("delivery URL"), blank=True, default="")
     secret = models.TextField(_("secret"), blank=True, default="")
     topic = models.CharField(_("topic"), max_length=200, blank=True, default="")
-    api_version = models.SmallIntegerField(
-        _("API version"), default=3, choices=[(1, "wc/v1"), (2, "wc/v2"), (3, "wc/v3")]
-    )
+    api_version = models.CharField(_("API version"), max_length=20, default=newest_api_version)
     failure_count = models.SmallIntegerField(_("consecutive failures"), default=0)
     # A ping is owed: set on creation, activation and a new delivery URL; cleared by a ping answered 200.
     pending_delivery = models.BooleanField(_("ping pending"), default=False)

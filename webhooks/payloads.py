@@ -3,7 +3,7 @@
     register("customer", render_customer_for_webhook)
 
 The webhooks app knows nothing of customers; customers registers its renderer when Django starts
-(customers.apps). A renderer takes the resource id, the webhook's API version (1, 2, 3), its owner and the
+(customers.apps). A renderer takes the resource id, the webhook's API namespace (wc/v3), its owner and the
 site URL, and returns what a GET of the resource by the owner would answer: the object, or the error.
 """
 
@@ -18,5 +18,5 @@ def register(resource: str, renderer: Renderer) -> None:
     _RENDERERS[resource] = renderer
 
 
-def render(resource: str, resource_id: int, *, api_version: int, owner, site_url: str) -> dict[str, Any]:
-    return _RENDERERS[resource](resource_id, api_version=api_version, owner=owner, site_url=site_url)
+def render(resource: str, resource_id: int, *, namespace: str, owner, site_url: str) -> dict[str, Any]:
+    return _RENDERERS[resource](resource_id, namespace=namespace, owner=owner, site_url=site_url)

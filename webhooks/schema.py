@@ -72,8 +72,6 @@ WEBHOOK_ID_ARG: Schema = {"description": "Unique identifier for the webhook.", "
 class WebhookApiVersion(ResourceVersion):
     """Everything that differs between wc/v1, wc/v2 and wc/v3 for webhooks."""
 
-    # The REST API version of the payloads of webhooks created through this namespace.
-    api_version: int = 3
     # v1 shows date_created/date_modified in UTC; v2 and v3 in the site's time, with *_gmt twins.
     local_dates: bool = True
     # wc/v1 and wc/v2 still register /webhooks/<id>/deliveries (answering with no deliveries).
@@ -164,7 +162,6 @@ V1 = WebhookApiVersion(
     rest_base="webhooks",
     item_schema=_schema(gmt_dates=False),
     fields=(*_FIELDS, "date_created", "date_modified"),
-    api_version=1,
     local_dates=False,
     deliveries_schema=_deliveries_schema(gmt_dates=False),
 )
@@ -174,10 +171,9 @@ V2 = WebhookApiVersion(
     rest_base="webhooks",
     item_schema=_schema(gmt_dates=True),
     fields=_MODERN_FIELDS,
-    api_version=2,
     deliveries_schema=_deliveries_schema(gmt_dates=True),
 )
 V3 = WebhookApiVersion(
-    namespace="wc/v3", rest_base="webhooks", item_schema=_schema(gmt_dates=True), fields=_MODERN_FIELDS, api_version=3
+    namespace="wc/v3", rest_base="webhooks", item_schema=_schema(gmt_dates=True), fields=_MODERN_FIELDS
 )
 VERSIONS = (V1, V2, V3)

@@ -18,7 +18,7 @@ from wcompat.exceptions import WcAPIException
 from wcompat.url_rules import esc_url_raw, is_valid_url
 from webhooks import topics
 from webhooks.delivery import queue_ping
-from webhooks.models import Webhook
+from webhooks.models import Webhook, newest_api_version
 
 INVALID_TOPIC_ON_CREATE = "Webhook topic is required and must be valid."
 INVALID_TOPIC = "Webhook topic must be valid."
@@ -71,7 +71,7 @@ def webhook_create(
     name: str | None = None,
     secret: str | None = None,
     status: str = Webhook.Status.ACTIVE,
-    api_version: int = 3,
+    api_version: str | None = None,
     site_url: str = "",
 ) -> Webhook:
     """A new webhook, as WooCommerce's REST create makes it (which is always active; the admin may choose)."""
@@ -86,7 +86,7 @@ def webhook_create(
         delivery_url=esc_url_raw(delivery_url),
         secret=secret if not _php_empty(secret) else generate_secret(),
         topic=topics.stored_topic(topic),
-        api_version=api_version,
+        api_version=api_version or newest_api_version(),
         pending_delivery=True,
         site_url=site_url,
         date_created=now,
@@ -107,7 +107,7 @@ def webhook_update(
     topic: str | None = None,
     delivery_url: str | None = None,
     secret: str | None = None,
-    api_version: int | None = None,
+    api_version: str | None = None,
 ) -> Webhook:
     """Change what is given (and not empty), in WooCommerce's order of checks; the counts stay.
 

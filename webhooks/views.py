@@ -142,7 +142,7 @@ class WebhookViewSet(BatchMixin, WcViewSet):
             delivery_url=args.get("delivery_url"),
             name=args.get("name"),
             secret=args.get("secret"),
-            api_version=self.version.api_version,
+            api_version=self.version.namespace,
             site_url=site_base_url(self.request),
         )
 

@@ -1,6 +1,6 @@
 """What a WooCommerce store's answers say, as the rows this project keeps: one function per kind of answer.
 
-    parse_customer({"id": 2, "email": "john.doe@example.com", "billing": {...}, ...})  ->  CustomerRow(...)
+    parse_customer({"id": 2, "email": "john.doe@example.com", "billing": {...}, ...}, V3)  ->  CustomerRow(...)
 
 Every API version is read: v1 (WooCommerce 3.5.3 included, whose shipping has no phone and whose dates are
 GMT), v2 and v3 (with *_gmt dates, role, is_paying_customer and, for administrators, meta_data). A key an
@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from customers.models import ADDRESS_FIELDS
+from customers.schema import CustomerApiVersion
 from wcompat.wordpress import sanitize_text_field
 
 
@@ -81,6 +82,11 @@ def _gmt_date(data: dict[str, Any], name: str) -> datetime | None:
     return parse_gmt(data.get(f"{name}_gmt")) if f"{name}_gmt" in data else parse_gmt(data.get(name))
 
 
+def _plain_date(data: dict[str, Any], name: str) -> datetime | None:
+    # v1's dates have no _gmt twin: they are GMT already.
+    return parse_gmt(data.get(name))
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -133,17 +139,22 @@ def _without_nul(row: Any, what: str) -> Any:
     return row
 
 
-def parse_customer(data: Any) -> CustomerRow:
+def parse_customer(data: Any, version: CustomerApiVersion) -> CustomerRow:
+    """A customer as `version` answers it: its declaration says which fields a record has (v1 has no role, no
+    paying flag, no meta_data, and GMT dates without a _gmt twin); a field it has but the answer lacks keeps
+    what is stored."""
     if not isinstance(data, dict):
         raise BadRecord("a customer that is not an object")
+    has = set(version.fields)
     meta = None
-    if isinstance(data.get("meta_data"), list):
+    if "meta_data" in has and isinstance(data.get("meta_data"), list):
         meta = [
             (_id(item.get("id"), "a meta data item"), _text(item.get("key")), item.get("value"))
             for item in data["meta_data"]
             if isinstance(item, dict)
         ]
-    paying = data.get("is_paying_customer")
+    paying = data.get("is_paying_customer") if "is_paying_customer" in has else None
+    dates = _gmt_date if "date_created_gmt" in has else _plain_date
     customer_id = _id(data.get("id"), "a customer")
     row = CustomerRow(
         id=customer_id,
@@ -151,9 +162,9 @@ def parse_customer(data: Any) -> CustomerRow:
         username=_text(data.get("username")),
         first_name=sanitize_text_field(_text(data.get("first_name"))),
         last_name=sanitize_text_field(_text(data.get("last_name"))),
-        role=_text(data["role"]) if "role" in data else None,
-        date_created=_gmt_date(data, "date_created"),
-        date_modified=_gmt_date(data, "date_modified"),
+        role=_text(data["role"]) if "role" in has and "role" in data else None,
+        date_created=dates(data, "date_created"),
+        date_modified=dates(data, "date_modified"),
         is_paying_customer=bool(paying) if isinstance(paying, bool | int) else None,
         billing=_address(data.get("billing")),
         shipping=_address(data.get("shipping")),

@@ -26,7 +26,7 @@ from customers.importer import writer
 from customers.importer.records import BadRecord, optional_id, parse_customer, parse_download, parse_order
 from customers.importer.source import SourceError, StoreSource, header_number
 from customers.models import Customer, Download, ImportCheckpoint
-from customers.schema import VERSIONS
+from customers.schema import VERSIONS, CustomerApiVersion
 from customers.selectors import attach_meta, customer_records
 from customers.serializers import RenderContext, render_customer
 
@@ -132,7 +132,7 @@ class Importer:
     ) -> None:
         self.source, self.options, self.progress = source, options, progress
         self.summary = Summary(source=source.url, api_version=source.api_version, dry_run=options.dry_run)
-        self.version = next(version for version in VERSIONS if version.namespace == source.api_version)
+        self.version = CustomerApiVersion.for_namespace(VERSIONS, source.api_version)
 
     # Checkpoints -------------------------------------------------------------------------------------
 
@@ -220,7 +220,7 @@ class Importer:
             rows = []
             for item in items:
                 try:
-                    row = parse_customer(item)
+                    row = parse_customer(item, self.version)
                 except BadRecord as error:
                     tally.fail(item.get("id", 0) if isinstance(item, dict) else 0, str(error))
                     continue

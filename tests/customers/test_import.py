@@ -15,6 +15,7 @@ from customers.importer.records import parse_customer, parse_order
 from customers.importer.run import Importer, ImportOptions
 from customers.importer.source import SourceError, SourceUnavailable, StoreSource
 from customers.models import Customer, CustomerMeta, ImportCheckpoint, Order
+from customers.schema import V1, V3
 from tests.customers.fake_store import FakeStore, customer, start_fake_store
 from tests.factories import CustomerFactory
 
@@ -61,13 +62,22 @@ def counts(**values: int) -> dict[str, int]:
 def test_parses_real_woocommerce_answers():
     """WooCommerce 3.5.3's v1 customer: shipping without a phone, GMT dates without a _gmt twin, no role."""
     capture = json.loads((CAPTURES / "03_create_john_doe.json").read_text())
-    row = parse_customer(capture["response"]["json"])
+    row = parse_customer(capture["response"]["json"], V1)
     assert (row.id, row.email, row.username, row.role, row.meta) == (2, "john.doe@example.com", "john.doe", None, None)
     assert row.shipping["phone"] == ""
     assert row.billing["phone"] == "(555) 555-5555"
     assert row.date_created.isoformat() == "2026-11-26T23:39:24+00:00"
     listing = json.loads((CAPTURES / "22_list_role_all_orderby_id_desc.json").read_text())["response"]["json"]
-    assert [parse_customer(item).id for item in listing] == [item["id"] for item in listing]
+    assert [parse_customer(item, V1).id for item in listing] == [item["id"] for item in listing]
+
+
+def test_each_version_reads_what_its_declaration_has():
+    answer = {"id": 5, "email": "a@example.com", "role": "subscriber", "is_paying_customer": True,
+              "date_created": "2026-01-01T10:00:00", "date_created_gmt": "2026-01-01T09:00:00",
+              "meta_data": [{"id": 9, "key": "k", "value": 1}]}  # fmt: skip
+    v1, v3 = parse_customer(answer, V1), parse_customer(answer, V3)
+    assert (v1.role, v1.is_paying_customer, v1.meta, v1.date_created.hour) == (None, None, None, 10)
+    assert (v3.role, v3.is_paying_customer, v3.meta, v3.date_created.hour) == ("subscriber", True, [(9, "k", 1)], 9)
 
 
 def test_parses_orders_of_every_version():

@@ -187,10 +187,10 @@ def test_staff_who_change_a_webhooks_api_version_in_the_admin_become_its_owner(c
     editor = UserFactory(username="editor", is_staff=True)
     editor.user_permissions.add(*Permission.objects.filter(codename__in=["view_webhook", "change_webhook"]))
     client.force_login(editor)
-    stored_webhook.api_version = 1
+    stored_webhook.api_version = "wc/v1"
     stored_webhook.user = UserFactory(username="boss", admin=True)
     stored_webhook.save()
-    response = client.post(webhook_change_url(stored_webhook), admin_form(stored_webhook, api_version=3))
+    response = client.post(webhook_change_url(stored_webhook), admin_form(stored_webhook, api_version="wc/v3"))
     assert response.status_code == 302
     stored_webhook.refresh_from_db()
-    assert (stored_webhook.api_version, stored_webhook.user.username) == (3, "editor")
+    assert (stored_webhook.api_version, stored_webhook.user.username) == ("wc/v3", "editor")

@@ -14,9 +14,11 @@ from tqdm import tqdm
 
 from customers.importer.run import Importer, ImportOptions, Summary
 from customers.importer.source import SourceError, StoreSource
+from customers.schema import VERSIONS
 from wcompat.dates import parse_wp_date
 
-API_VERSIONS = ("wc/v3", "wc/v2", "wc/v1")
+# The namespaces a store may be read through, newest (the default) first.
+API_VERSIONS = tuple(version.namespace for version in reversed(VERSIONS))
 
 
 def since_date(value: str):
@@ -33,7 +35,9 @@ class Command(BaseCommand):
         parser.add_argument("--url", required=True, help="The store's address, e.g. https://shop.example")
         parser.add_argument("--key", required=True, help="A read API key's consumer key (ck_…).")
         parser.add_argument("--secret", required=True, help="Its consumer secret (cs_…).")
-        parser.add_argument("--api-version", choices=API_VERSIONS, default="wc/v3", help="wc/v1 for old stores.")
+        parser.add_argument(
+            "--api-version", choices=API_VERSIONS, default=API_VERSIONS[0], help="wc/v1 for old stores."
+        )
         parser.add_argument(
             "--since", type=since_date, help="Only customers modified since this date (2026-01-31 or ISO 8601, GMT)."
         )
