@@ -156,9 +156,12 @@ class WcViewSet(GenericViewSet):
         return next(iter(self.kwargs), None)
 
     def initial(self, request: Request, *args, **kwargs) -> None:
-        self.format_kwarg = None
-        request.accepted_renderer, request.accepted_media_type = self.perform_content_negotiation(request)
-        self.perform_authentication(request)
+        """DRF's own steps (content negotiation, versioning, authentication, permissions, throttling), with
+        WordPress's checks in its permission step, in WordPress's order (see the module's docstring)."""
+        super().initial(request, *args, **kwargs)
+
+    def check_permissions(self, request: Request) -> None:
+        kwargs = self.kwargs
         check_key_scope(request, request.method)
         self.idempotency_claim = idempotency.begin(request, request.auth if isinstance(request.auth, ApiKey) else None)
         if request.method == "OPTIONS":
@@ -173,7 +176,7 @@ class WcViewSet(GenericViewSet):
         self.validated = self.sanitize(self.action, validated)
         if self.item_param and self.item_checked_with_permission:
             self.item = self.get_item(self.validated.get(self.item_param, 0), self.action)
-        self.check_permissions(request)
+        super().check_permissions(request)
         if self.item is not None:
             self.check_item_permission(self.action, self.item, self.validated)
 

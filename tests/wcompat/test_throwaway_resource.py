@@ -296,3 +296,28 @@ def test_options_describe_the_route(api):
     }
     assert body["schema"]["title"] == "note"
     assert response["Allow"] == "GET, POST"
+
+
+#
+# DRF's own request steps run (throttling, versioning), after WordPress's checks
+#
+
+
+class NeverAllowed:
+    def allow_request(self, request, view) -> bool:
+        return False
+
+    def wait(self) -> None:
+        return None
+
+
+def test_drf_throttles_run_after_wordpress_checks(monkeypatch):
+    from tests.wcompat.throwaway.views import NoteViewSet
+
+    monkeypatch.setattr(NoteViewSet, "throttle_classes", [NeverAllowed])
+    response = client_with("view_note").get(URL)
+    assert response.status_code == 429
+    assert response.json() == {"code": "throttled", "message": "Request was throttled.", "data": {"status": 429}}
+    # WordPress's checks come first: a bad argument is still its 400, a missing key its 401.
+    assert client_with("view_note").get(URL + "?per_page=0").status_code == 400
+    assert client_for(None).get(URL).status_code == 401
