@@ -3,6 +3,7 @@ import base64
 import pytest
 from rest_framework.test import APIClient
 
+from customers.schema import VERSIONS as CUSTOMER_VERSIONS, CustomerApiVersion
 from customers.selectors import _by_id_sql, _page_sql
 from customers.serializers import customer_renderer
 from tests.factories import CustomerFactory, make_api_key
@@ -18,6 +19,16 @@ ADDRESS = {
     "postcode": "94110",
     "country": "US",
 }
+
+
+# Every API version the customers are served in, from their declarations.
+NAMESPACES = tuple(version.namespace for version in CUSTOMER_VERSIONS)
+
+
+@pytest.fixture(params=CUSTOMER_VERSIONS, ids=lambda version: version.namespace)
+def api_version(request) -> CustomerApiVersion:
+    """Each API version in turn, as declared (customers.schema.VERSIONS)."""
+    return request.param
 
 
 def basic_auth(key: ApiKey) -> str:

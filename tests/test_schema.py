@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
+from tests.conftest import NAMESPACES
 from tests.live import ROOT, create_store
 from wcompat.routers import ROUTES
 
@@ -24,7 +25,7 @@ def test_schema_validates_without_warnings(tmp_path):
 def test_schema_documents_every_route_with_auth_and_errors():
     schema = APIClient().get("/api/schema/", {"format": "json"}).json()
     documented = set(schema["paths"])
-    for namespace in ("wc/v1", "wc/v2", "wc/v3"):
+    for namespace in NAMESPACES:
         for wp_route, *_rest in ROUTES[namespace]:
             path = "/wp-json" + re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", wp_route)
             assert path in documented

@@ -10,13 +10,11 @@ from tests.factories import CustomerFactory, OrderFactory
 
 pytestmark = pytest.mark.django_db
 
-VERSIONS = ("wc/v1", "wc/v2", "wc/v3")
 
-
-@pytest.fixture(params=VERSIONS)
-def url(request) -> str:
+@pytest.fixture
+def url(api_version) -> str:
     """The list in each version: filters, paging and ordering are the same in all three."""
-    return f"/wp-json/{request.param}/customers"
+    return f"/wp-json/{api_version.namespace}/customers"
 
 
 def ids(response) -> list[int]:

@@ -11,12 +11,12 @@ from rest_framework import status
 
 from customers.models import Address, Customer, CustomerMeta
 from customers.services import order_save
-from tests.conftest import ADDRESS, client_for
+from tests.conftest import ADDRESS, NAMESPACES, client_for
 from tests.factories import CustomerFactory, DownloadFactory, OrderFactory, UserFactory, make_api_key
 
 pytestmark = pytest.mark.django_db
 
-VERSIONS = ("wc/v1", "wc/v2", "wc/v3")
+VERSIONS = NAMESPACES
 MODERN = ("wc/v2", "wc/v3")
 BILLING_V3 = ("first_name", "last_name", "company", "address_1", "address_2", "city", "postcode", "country", "state")
 EMPTY_BILLING = dict.fromkeys((*BILLING_V3, "email", "phone"), "")

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 from woocommerce import API
 
-from tests.conftest import basic_auth
+from tests.conftest import NAMESPACES, basic_auth
 from tests.live import create_store, manage
 
 pytestmark = pytest.mark.slow
@@ -107,7 +107,7 @@ def test_every_customer_comes_over_exactly(source, admin_key, settings):
     settings.WCOMPAT_ALLOW_INSECURE_KEY_AUTH = True
     host = url.removeprefix("http://")
     ours = APIClient(HTTP_HOST=host, HTTP_AUTHORIZATION=basic_auth(admin_key))
-    for version in ("wc/v1", "wc/v2", "wc/v3"):
+    for version in NAMESPACES:
         theirs = API(url=url, consumer_key=store.consumer_key, consumer_secret=store.consumer_secret, version=version)
         expected = [item for item in all_pages(theirs, "customers") if item["id"] != refused]
         page, mine = 1, []

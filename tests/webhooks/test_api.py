@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from tests.conftest import client_for
+from tests.conftest import NAMESPACES, client_for
 from tests.factories import make_api_key
 from webhooks.models import Delivery, Webhook
 
@@ -27,7 +27,7 @@ def create(api, namespace: str = "wc/v3", **fields):
     return api.post(url(namespace), body, format="json")
 
 
-@pytest.mark.parametrize("namespace", ["wc/v1", "wc/v2", "wc/v3"])
+@pytest.mark.parametrize("namespace", NAMESPACES)
 def test_create_answers_the_webhook_without_its_secret(api, admin_key, namespace):
     response = create(api, namespace, secret="mine", status="paused")
     assert response.status_code == 201
@@ -334,7 +334,7 @@ def test_wc_v3_has_no_deliveries_route(api):
     assert api.get(url(path=f"/{webhook_id}/deliveries")).json()["code"] == "rest_no_route"
 
 
-@pytest.mark.parametrize("namespace", ["wc/v1", "wc/v2", "wc/v3"])
+@pytest.mark.parametrize("namespace", NAMESPACES)
 def test_options_describe_the_routes(api, namespace):
     body = api.options(url(namespace)).json()
     assert body["methods"] == ["GET", "POST"]

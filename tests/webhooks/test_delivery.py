@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from customers.models import Customer
+from tests.conftest import NAMESPACES
 from tests.factories import CustomerFactory
 from tests.webhooks.conftest import SECRET, run_worker, subscribe
 from webhooks import delivery as delivery_module
@@ -32,7 +33,7 @@ def create_customer(api, email: str = "ada@example.com") -> dict:
     return response.json()
 
 
-@pytest.mark.parametrize("namespace", ["wc/v1", "wc/v2", "wc/v3"])
+@pytest.mark.parametrize("namespace", NAMESPACES)
 def test_a_delivery_is_what_woocommerce_sends(api, receiver, namespace):
     webhook = subscribe(api, receiver, "customer.updated", namespace)
     customer = create_customer(api)
