@@ -13,12 +13,9 @@ def bare_json(request):
     return JsonResponse({"ok": True, "name": "bare"})
 
 
-def _rest_error(code: str, message: str, status: int) -> HttpResponse:
-    return JsonResponse(
-        {"code": code, "message": message, "data": {"status": status}},
-        status=status,
-        content_type="application/json; charset=UTF-8",
-    )
+def _rest_error(code: WcErrorCode) -> HttpResponse:
+    """The code's own error, as every REST answer is shaped."""
+    return JsonResponse(code.error().as_dict(), status=code.status, content_type="application/json; charset=UTF-8")
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -26,23 +23,23 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if not conf.is_rest_path(request.path):
         return defaults.bad_request(request, exception)
     if type(exception).__name__ == "DisallowedHost":
-        return _rest_error(WcErrorCode.INVALID_HOST, "The Host header names a site this server does not serve.", 400)
-    return _rest_error(WcErrorCode.BAD_REQUEST, "The request could not be understood.", 400)
+        return _rest_error(WcErrorCode.INVALID_HOST)
+    return _rest_error(WcErrorCode.BAD_REQUEST)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     if not conf.is_rest_path(request.path):
         return defaults.permission_denied(request, exception)
-    return _rest_error("rest_forbidden", "Sorry, you are not allowed to do that.", 403)
+    return _rest_error(WcErrorCode.FORBIDDEN)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if not conf.is_rest_path(request.path):
         return defaults.page_not_found(request, exception)
-    return _rest_error(WcErrorCode.NO_ROUTE, "No route was found matching the URL and request method.", 404)
+    return _rest_error(WcErrorCode.NO_ROUTE)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if not conf.is_rest_path(request.path):
         return defaults.server_error(request)
-    return _rest_error(WcErrorCode.INTERNAL_ERROR, "Internal server error.", 500)
+    return _rest_error(WcErrorCode.INTERNAL_ERROR)

@@ -20,6 +20,7 @@ from import_export.formats.base_formats import JSON
 
 from customers import services
 from customers.choices import EDITABLE_ROLES, AddressType, CustomerRole
+from customers.error_codes import CustomerErrorCode
 from customers.models import ADDRESS_FIELDS, Customer, CustomerMeta, Download, Order
 from customers.resources import CustomerResource, SpreadsheetSafeCSV
 from customers.schema import VERSIONS
@@ -30,17 +31,17 @@ from wcompat.exceptions import WcAPIException
 
 # Which form field a service's error belongs to, by its code.
 ERROR_FIELDS = {
-    "customer_invalid_email": "email",
-    "registration-error-invalid-email": "email",
-    "registration-error-email-exists": "email",
-    "user_email_too_long": "email",
-    "woocommerce_rest_customer_invalid_email": "email",
-    "customer_invalid_billing_email": "billing_email",
-    "registration-error-invalid-username": "username",
-    "registration-error-username-exists": "username",
-    "user_login_too_long": "username",
-    "woocommerce_rest_customer_invalid_argument": "username",
-    "woocommerce_rest_customer_invalid_role": "role",
+    CustomerErrorCode.INVALID_EMAIL: "email",
+    CustomerErrorCode.REGISTRATION_INVALID_EMAIL: "email",
+    CustomerErrorCode.REGISTRATION_EMAIL_EXISTS: "email",
+    CustomerErrorCode.EMAIL_TOO_LONG: "email",
+    CustomerErrorCode.UPDATE_EMAIL_TAKEN: "email",
+    CustomerErrorCode.INVALID_BILLING_EMAIL: "billing_email",
+    CustomerErrorCode.REGISTRATION_INVALID_USERNAME: "username",
+    CustomerErrorCode.REGISTRATION_USERNAME_EXISTS: "username",
+    CustomerErrorCode.USERNAME_TOO_LONG: "username",
+    CustomerErrorCode.USERNAME_NOT_EDITABLE: "username",
+    CustomerErrorCode.INVALID_ROLE: "role",
 }
 ADDRESS_LABELS = {"address_1": "Address line 1", "address_2": "Address line 2"}
 
@@ -330,8 +331,8 @@ class CustomerAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
     def json_view(self, request: HttpRequest, pk: int) -> JsonResponse:
         record = customer_get(pk)
         if record is None or not self.has_view_permission(request):
-            error = {"code": "wc_user_invalid_id", "message": "Invalid user ID.", "data": {"status": 404}}
-            return JsonResponse(error, status=404)
+            error = CustomerErrorCode.INVALID_USER_ID.error()
+            return JsonResponse(error.as_dict(), status=error.status_code)
         context = RenderContext(
             version=NEWEST,
             rest_base=request.build_absolute_uri("/wp-json").rstrip("/"),

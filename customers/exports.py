@@ -21,10 +21,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from customers.downloads import permission_values
+from customers.error_codes import CustomerErrorCode
 from customers.models import Download, Order
 from wcompat.args import bounded_id_list
 from wcompat.dates import wc_date, wc_local_date
-from wcompat.exceptions import WcAPIException
 from wcompat.item_schema import ID_ARG, Schema, context_arg, item_schema, readonly
 from wcompat.pagination import Page, collection_args, paginate
 from wcompat.versions import ResourceVersion
@@ -90,7 +90,7 @@ class OrderExportViewSet(WcViewSet):
     def get_item(self, pk: int, action: str) -> Order:
         order = Order.objects.filter(pk=pk).first() if int(pk) > 0 else None
         if order is None:
-            raise WcAPIException("woocommerce_rest_shop_order_invalid_id", "Invalid ID.", 404)
+            raise CustomerErrorCode.ORDER_INVALID_ID.error()
         return order
 
     def get_page(self, args: dict[str, Any]) -> Page:

@@ -69,7 +69,7 @@ def generate_username(email: str) -> str:
 
 
 def invalid_email_error() -> WcAPIException:
-    return WcAPIException(CustomerErrorCode.INVALID_EMAIL, "Invalid email address", 400)
+    return CustomerErrorCode.INVALID_EMAIL.error()
 
 
 def check_email(email: str) -> None:
@@ -92,16 +92,14 @@ def check_billing_email(billing: dict[str, Any] | None) -> None:
     """WC_Customer::set_billing_email(): route validation normally catches it first; batch items reach here."""
     email = (billing or {}).get("email")
     if isinstance(email, str) and email and not is_email(email):
-        raise WcAPIException(CustomerErrorCode.INVALID_BILLING_EMAIL, "Invalid billing email address", 400)
+        raise CustomerErrorCode.INVALID_BILLING_EMAIL.error()
 
 
 def check_username(username: str) -> str:
     """A given username: sanitized, valid and short enough (wc_create_new_customer, wp_insert_user)."""
     username = sanitize_user(username)
     if not is_valid_username(username):
-        raise WcAPIException(
-            CustomerErrorCode.REGISTRATION_INVALID_USERNAME, "Please provide a valid account username.", 400
-        )
+        raise CustomerErrorCode.REGISTRATION_INVALID_USERNAME.error()
     if len(username) > USERNAME_MAX_LENGTH:
         raise WcAPIException(CustomerErrorCode.USERNAME_TOO_LONG, "Username may not be longer than 60 characters.", 400)
     return username
@@ -129,7 +127,7 @@ def username_exists_error() -> WcAPIException:
 
 
 def email_invalid_on_update_error() -> WcAPIException:
-    return WcAPIException(CustomerErrorCode.UPDATE_EMAIL_TAKEN, "Email address is invalid.", 400)
+    return CustomerErrorCode.UPDATE_EMAIL_TAKEN.error()
 
 
 def hash_password(password: str | None) -> str:
@@ -261,7 +259,7 @@ def check_create(*, email: str, username: str, billing: dict[str, Any] | None, r
     check_email(email)
     check_billing_email(billing)
     if not email:
-        raise WcAPIException(CustomerErrorCode.REGISTRATION_INVALID_EMAIL, "Please provide a valid email address.", 400)
+        raise CustomerErrorCode.REGISTRATION_INVALID_EMAIL.error()
     if email_taken(email):
         raise email_exists_error(email)
     check_email_length(email)
@@ -420,7 +418,7 @@ def _check_for_bulk(index: int, item: dict[str, Any], emails: set[str], username
     check_email(email)
     check_billing_email(billing)
     if not email:
-        raise WcAPIException(CustomerErrorCode.REGISTRATION_INVALID_EMAIL, "Please provide a valid email address.", 400)
+        raise CustomerErrorCode.REGISTRATION_INVALID_EMAIL.error()
     if email.upper() in emails:
         raise email_exists_error(email)
     check_email_length(email)
@@ -572,7 +570,7 @@ def check_update(
     if changing_email and (email.upper() == customer.email.upper() or email_taken(email)):
         raise email_invalid_on_update_error()
     if username and sanitize_user(username) != customer.username:
-        raise WcAPIException(CustomerErrorCode.USERNAME_NOT_EDITABLE, "Username isn't editable.", 400)
+        raise CustomerErrorCode.USERNAME_NOT_EDITABLE.error()
     if email:
         check_email(email)
         check_email_length(email)
@@ -583,7 +581,7 @@ def check_update(
 
 def check_role(role: str) -> None:
     if role not in CustomerRole.values:
-        raise WcAPIException("woocommerce_rest_customer_invalid_role", f"{role} is not a role.", 400)
+        raise CustomerErrorCode.INVALID_ROLE.error(f"{role} is not a role.")
 
 
 def customer_update(
@@ -706,7 +704,7 @@ def customer_delete(*, customer: CustomerRecord, reassign: int = 0, precondition
     if precondition is not None:
         precondition(_locked(customer.id))
     if reassign and (reassign == customer.id or not Customer.objects.filter(pk=reassign).exists()):
-        raise WcAPIException(CustomerErrorCode.INVALID_REASSIGN, "Invalid resource id for reassignment.", 400)
+        raise CustomerErrorCode.INVALID_REASSIGN.error()
     Order.objects.filter(customer_id=customer.id).update(customer=None)
     Customer.objects.filter(pk=customer.id).delete()
     if customer.role == CustomerRole.CUSTOMER:

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from customers import conf as customer_settings, services
 from customers.downloads import downloads_for, render_download
-from customers.error_codes import INVALID_USER_ID_MESSAGE, CustomerErrorCode
+from customers.error_codes import CustomerErrorCode
 from customers.models import phone_digits
 from customers.permissions import check_role_rules
 from customers.schema import DELETE_ARGS, V1, CustomerApiVersion
@@ -48,7 +48,7 @@ class CustomerViewSet(BatchMixin, WcViewSet):
         "destroy": "customers.delete_customer",
         "batch": "customers.batch_customer",
     }
-    exists_error = (CustomerErrorCode.CUSTOMER_EXISTS, "Cannot create existing resource.")
+    exists_error = CustomerErrorCode.CUSTOMER_EXISTS
     trash_not_supported_message = "Customers do not support trashing."
     conditional_requests = True
     schema_name = "Customer"
@@ -123,7 +123,7 @@ class CustomerViewSet(BatchMixin, WcViewSet):
         figures = self.version.renders_order_figures
         customer = customer_get(pk, order_figures=figures, with_meta=self.shows_meta) if 0 < pk <= MAX_ID else None
         if customer is None:
-            raise WcAPIException(CustomerErrorCode.INVALID_USER_ID, INVALID_USER_ID_MESSAGE, 404)
+            raise CustomerErrorCode.INVALID_USER_ID.error()
         return customer
 
     def item_id(self, item: CustomerRecord) -> int:
@@ -171,8 +171,7 @@ class CustomerViewSet(BatchMixin, WcViewSet):
             try:
                 self.require("create")
                 if isinstance(data, dict) and data.get("id"):
-                    code, message = self.exists_error
-                    raise WcAPIException(code, message, 400)
+                    raise self.existing_id_error()
                 args = self.item_args("create", data)
             except WcAPIException as error:
                 answers[index] = {"id": 0, "error": error.as_dict()}

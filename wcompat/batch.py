@@ -98,8 +98,7 @@ class BatchMixin:
     def _batch_create(self, data: Any) -> dict[str, Any]:
         self.require("create")
         if isinstance(data, dict) and data.get("id"):
-            code, message = self.exists_error
-            raise WcAPIException(code, message, 400)
+            raise self.existing_id_error()
         return self.render_item(self.create_item(self.item_args("create", data)))
 
     def _batch_update(self, data: Any) -> dict[str, Any]:
@@ -122,10 +121,8 @@ class BatchMixin:
 
 
 def item_failed() -> WcAPIException:
-    return WcAPIException(WcErrorCode.INTERNAL_ERROR, "The item could not be processed.", 500)
+    return WcErrorCode.INTERNAL_ERROR.error("The item could not be processed.")
 
 
 def not_processed() -> WcAPIException:
-    return WcAPIException(
-        WcErrorCode.BATCH_NOT_PROCESSED, "The batch took too long; this item was not processed. Send it again.", 503
-    )
+    return WcErrorCode.BATCH_NOT_PROCESSED.error()

@@ -16,9 +16,8 @@ from typing import Any
 
 import orjson
 
+from wcompat.error_codes import WcErrorCode
 from wcompat.exceptions import WcAPIException
-
-PRECONDITION_FAILED = "rest_precondition_failed"
 
 
 def etag(representation: dict[str, Any]) -> str:
@@ -48,9 +47,7 @@ def if_match_holds(header: Any, current: str | None) -> bool:
 
 
 def precondition_failed() -> WcAPIException:
-    return WcAPIException(
-        PRECONDITION_FAILED, "The resource has changed since it was read: its ETag no longer matches If-Match.", 412
-    )
+    return WcErrorCode.PRECONDITION_FAILED.error()
 
 
 Precondition = Callable[[Any], None]

@@ -11,14 +11,15 @@ from rest_framework.response import Response
 from wcompat.error_codes import WcErrorCode
 
 
-class WcAPIException(Exception):
-    """An error the API answers with, in WordPress's WP_Error shape.
+class WcAPIException(drf_exceptions.APIException):
+    """An error the API answers with, in WordPress's WP_Error shape: DRF's APIException with WordPress's code,
+    message, status and data. Usually made from its code (wcompat.error_codes):
 
-    >>> raise WcAPIException("woocommerce_rest_invalid_id", "Invalid resource ID.", 404)
+    >>> raise WcErrorCode.INVALID_ID.error()        # woocommerce_rest_invalid_id, "Invalid resource ID.", 404
     """
 
     def __init__(self, code: str, message: str, status_code: int = 400, **data: Any) -> None:
-        super().__init__(message)
+        super().__init__(detail=message, code=str(code))
         self.code = str(code)
         self.message = message
         self.status_code = status_code
@@ -29,7 +30,7 @@ class WcAPIException(Exception):
 
 
 def no_route() -> WcAPIException:
-    return WcAPIException(WcErrorCode.NO_ROUTE, "No route was found matching the URL and request method.", 404)
+    return WcErrorCode.NO_ROUTE.error()
 
 
 # Seconds a client is told to wait when the database cannot be reached.
@@ -42,9 +43,7 @@ def is_database_unavailable(exc: BaseException) -> bool:
 
 
 def database_unavailable() -> WcAPIException:
-    return WcAPIException(
-        WcErrorCode.DATABASE_UNAVAILABLE, "The database is unavailable. Please try again shortly.", 503
-    )
+    return WcErrorCode.DATABASE_UNAVAILABLE.error()
 
 
 def drop_failed_connections(error: BaseException | None = None) -> None:
@@ -81,7 +80,7 @@ def wc_exception_handler(exc: Exception, context: dict) -> Response | None:
         error = WcAPIException(WcErrorCode.AUTHENTICATION_ERROR, str(exc.detail), status.HTTP_401_UNAUTHORIZED)
         return Response(error.as_dict(), status=error.status_code)
     if isinstance(exc, drf_exceptions.PermissionDenied | DjangoPermissionDenied):
-        error = WcAPIException("rest_forbidden", "Sorry, you are not allowed to do that.", status.HTTP_403_FORBIDDEN)
+        error = WcErrorCode.FORBIDDEN.error()
         return Response(error.as_dict(), status=error.status_code)
     if isinstance(exc, drf_exceptions.APIException):
         return Response(

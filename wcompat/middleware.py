@@ -56,10 +56,8 @@ class WpRestMiddleware:
             response["Retry-After"] = str(RETRY_AFTER)
             return response
         logger.exception("Unhandled error on %s %s", request.method, request.path)
-        return JsonResponse(
-            {"code": WcErrorCode.INTERNAL_ERROR, "message": "Internal server error.", "data": {"status": 500}},
-            status=500,
-        )
+        error = WcErrorCode.INTERNAL_ERROR.error()
+        return JsonResponse(error.as_dict(), status=error.status_code)
 
     def _add_headers(self, request: HttpRequest, response: HttpResponse) -> None:
         # With a Host the site does not serve, the answer is already its JSON 400 (config.views.bad_request).

@@ -96,13 +96,7 @@ def _is_json(content_type: str) -> bool:
 
 
 def json_error(code: int) -> WcAPIException:
-    return WcAPIException(
-        WcErrorCode.INVALID_JSON,
-        "Invalid JSON body passed.",
-        400,
-        json_error_code=code,
-        json_error_message=JSON_ERRORS[code],
-    )
+    return WcErrorCode.INVALID_JSON.error(json_error_code=code, json_error_message=JSON_ERRORS[code])
 
 
 def _refuse_constant(name: str) -> Any:

@@ -23,7 +23,7 @@ from rest_framework.viewsets import GenericViewSet
 from wcompat import conditional, idempotency
 from wcompat.args import validate_args
 from wcompat.authentication import check_key_scope
-from wcompat.error_codes import WcErrorCode
+from wcompat.error_codes import ErrorCode, WcErrorCode
 from wcompat.exceptions import WcAPIException, no_route
 from wcompat.global_params import apply_global_params
 from wcompat.links import rest_url
@@ -62,8 +62,9 @@ class WcViewSet(GenericViewSet):
     # schemas of response bodies that are not the item ({action: (component name, WordPress schema)}).
     schema_name: str = ""
     action_descriptions: dict[str, str] = {}
-    # A create request that names an id is refused with this (code, message).
-    exists_error: tuple[str, str] = (WcErrorCode.INVALID_PARAM, "Cannot create existing resource.")
+    # A create request that names an id is refused with this code and its message (None: WordPress's
+    # rest_invalid_param "Cannot create existing resource.").
+    exists_error: ErrorCode | None = None
     trash_not_supported_message = "Resources do not support trashing."
     # WooCommerce's customers check that the item exists in the permission step (before the capability);
     # most resources (webhooks) only in the handler, after it.
@@ -254,8 +255,12 @@ class WcViewSet(GenericViewSet):
     def refuse_existing_id(self) -> None:
         """A create that names an id (body or query) is refused, as WooCommerce refuses it."""
         if self.params.get("id"):
-            code, message = self.exists_error
-            raise WcAPIException(code, message, 400)
+            raise self.existing_id_error()
+
+    def existing_id_error(self) -> WcAPIException:
+        if self.exists_error is None:
+            return WcErrorCode.INVALID_PARAM.error("Cannot create existing resource.")
+        return self.exists_error.error()
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         self.refuse_existing_id()

@@ -14,16 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from wcompat.args import nul_character_error
-from wcompat.exceptions import WcAPIException
 from wcompat.url_rules import esc_url_raw, is_valid_url
 from webhooks import topics
 from webhooks.delivery import queue_ping
+from webhooks.error_codes import WebhookErrorCode
 from webhooks.models import Webhook, newest_api_version
 
 INVALID_TOPIC_ON_CREATE = "Webhook topic is required and must be valid."
 INVALID_TOPIC = "Webhook topic must be valid."
-INVALID_DELIVERY_URL = "Webhook delivery URL must be a valid URL starting with http:// or https://."
-INVALID_STATUS = "Webhook status must be valid."
 # wp_generate_password( 50, true, true ): letters, digits, special and "extra special" characters.
 SECRET_CHARACTERS = string.ascii_letters + string.digits + "!@#$%^&*()" + "-_ []{}<>~`+=,.;:/?|"
 SECRET_LENGTH = 50
@@ -47,12 +45,12 @@ def default_name(now=None) -> str:
 def check_topic(topic, message: str) -> None:
     # WooCommerce validates the lower-cased topic but stores the topic as written (see topics.stored_topic).
     if _php_empty(topic) or not isinstance(topic, str) or not topics.is_valid_topic(topic.lower()):
-        raise WcAPIException("woocommerce_rest_shop_webhook_invalid_topic", message, 400)
+        raise WebhookErrorCode.INVALID_TOPIC.error(message)
 
 
 def check_delivery_url(url) -> None:
     if _php_empty(url) or not isinstance(url, str) or not is_valid_url(url):
-        raise WcAPIException("woocommerce_rest_shop_webhook_invalid_delivery_url", INVALID_DELIVERY_URL, 400)
+        raise WebhookErrorCode.INVALID_DELIVERY_URL.error()
 
 
 def check_storable(**values) -> None:
@@ -136,7 +134,7 @@ def webhook_update(
         changes["user"] = editor
     if not _php_empty(status):
         if not isinstance(status, str) or status.lower() not in Webhook.Status.values:
-            raise WcAPIException("woocommerce_rest_shop_webhook_invalid_status", INVALID_STATUS, 400)
+            raise WebhookErrorCode.INVALID_STATUS.error()
         changes["status"] = status if status in Webhook.Status.values else Webhook.Status.DISABLED
     if not _php_empty(name):
         changes["name"] = name
@@ -144,7 +142,7 @@ def webhook_update(
     with transaction.atomic():
         # Only what was given is written: a parallel update of another field is not undone.
         if not Webhook.objects.filter(pk=webhook.pk).update(**changes):
-            raise WcAPIException("woocommerce_rest_shop_webhook_invalid_id", "ID is invalid.", 400)
+            raise WebhookErrorCode.INVALID_ID.error()
         webhook.refresh_from_db()
         if webhook.status == Webhook.Status.ACTIVE and (url_changed or webhook.pending_delivery):
             queue_ping(webhook)

@@ -18,18 +18,17 @@ from wcompat.args import bounded_id_list
 from wcompat.authentication import site_base_url
 from wcompat.batch import BatchMixin
 from wcompat.dates import parse_wp_date, wc_date, wc_local_date
-from wcompat.exceptions import WcAPIException
+from wcompat.error_codes import WcErrorCode
 from wcompat.item_schema import batch_schema, endpoint_args
 from wcompat.links import item_links
 from wcompat.pagination import Page
 from wcompat.viewsets import WcViewSet
 from wcompat.wordpress import absint, sanitize_text_field
 from webhooks import services
+from webhooks.error_codes import WebhookErrorCode
 from webhooks.models import Webhook
 from webhooks.schema import DELETE_ARGS, V3, WebhookApiVersion
 from webhooks.selectors import webhook_get, webhook_page
-
-INVALID_ID = "woocommerce_rest_shop_webhook_invalid_id"
 
 
 class WebhookViewSet(BatchMixin, WcViewSet):
@@ -45,7 +44,7 @@ class WebhookViewSet(BatchMixin, WcViewSet):
         "webhooks.manage_webhooks",
     )
     denied_like = {"deliveries": "list", "delivery": "retrieve"}
-    exists_error = ("woocommerce_rest_shop_webhook_exists", "Cannot create existing shop_webhook.")
+    exists_error = WebhookErrorCode.EXISTS
     trash_not_supported_message = "Webhooks do not support trashing."
     item_checked_with_permission = False
     schema_name = "Webhook"
@@ -114,10 +113,10 @@ class WebhookViewSet(BatchMixin, WcViewSet):
         if webhook is not None:
             return webhook
         if action == "update":
-            raise WcAPIException(INVALID_ID, "ID is invalid.", 400)
+            raise WebhookErrorCode.INVALID_ID.error()
         if action == "retrieve" and pk:
-            raise WcAPIException(INVALID_ID, "ID is invalid.", 404)
-        raise WcAPIException(INVALID_ID, "Invalid ID.", 404)
+            raise WebhookErrorCode.INVALID_ID.error(status=404)
+        raise WebhookErrorCode.INVALID_ID.error("Invalid ID.", 404)
 
     def get_page(self, args: dict[str, Any]) -> Page:
         return webhook_page(
@@ -164,12 +163,12 @@ class WebhookViewSet(BatchMixin, WcViewSet):
 
     def delivery(self, request: Request, *args, **kwargs) -> Response:
         self._webhook_for_deliveries()
-        raise WcAPIException("woocommerce_rest_invalid_id", "Invalid resource ID.", 404)
+        raise WcErrorCode.INVALID_ID.error()
 
     def _webhook_for_deliveries(self) -> Webhook:
         webhook = webhook_get(int(self.validated.get("webhook_id", 0)))
         if webhook is None:
-            raise WcAPIException("woocommerce_rest_webhook_invalid_id", "Invalid webhook ID.", 404)
+            raise WebhookErrorCode.WEBHOOK_INVALID_ID.error()
         return webhook
 
 
