@@ -6,7 +6,9 @@ class CustomersConfig(AppConfig):
     verbose_name = "Customers"
 
     def ready(self) -> None:
+        from customers.events import HOOKS
         from customers.webhook_payloads import render_customer_for_webhook
-        from webhooks import payloads
+        from webhooks import topics
 
-        payloads.register("customer", render_customer_for_webhook)
+        # The customer topics, their hooks and payloads: the webhooks app knows no resource of its own.
+        topics.register("customer", hooks=HOOKS, render=render_customer_for_webhook)

@@ -19,7 +19,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
-from customers import meta as meta_rules
+from customers import events, meta as meta_rules
 from customers.choices import PAID_STATUSES, AddressType, CustomerRole
 from customers.error_codes import CustomerErrorCode
 from customers.models import ADDRESS_FIELDS, Address, Customer, CustomerMeta, Order
@@ -29,7 +29,6 @@ from wcompat.batch import item_failed
 from wcompat.conditional import Precondition
 from wcompat.exceptions import WcAPIException, is_database_unavailable
 from wcompat.wordpress import is_email, is_valid_username, sanitize_text_field, sanitize_user
-from webhooks import events
 
 logger = logging.getLogger(__name__)
 

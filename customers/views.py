@@ -31,6 +31,16 @@ from wcompat.viewsets import WcViewSet
 from wcompat.wordpress import absint, sanitize_text_field
 
 
+def customer_item(pk: int, version: CustomerApiVersion, *, with_meta: bool) -> CustomerRecord:
+    """One customer as `version` reads it, or WooCommerce's 404: the API's read and a webhook payload's."""
+    pk = int(pk)
+    figures = version.renders_order_figures
+    customer = customer_get(pk, order_figures=figures, with_meta=with_meta) if 0 < pk <= MAX_ID else None
+    if customer is None:
+        raise CustomerErrorCode.INVALID_USER_ID.error()
+    return customer
+
+
 class CustomerViewSet(BatchMixin, WcViewSet):
     """/wc/v{1,2,3}/customers: list, create, retrieve, update, delete, batch, and a customer's downloads.
 
@@ -119,12 +129,7 @@ class CustomerViewSet(BatchMixin, WcViewSet):
         return self.render_context.needs_meta
 
     def get_item(self, pk: int, action: str) -> CustomerRecord:
-        pk = int(pk)
-        figures = self.version.renders_order_figures
-        customer = customer_get(pk, order_figures=figures, with_meta=self.shows_meta) if 0 < pk <= MAX_ID else None
-        if customer is None:
-            raise CustomerErrorCode.INVALID_USER_ID.error()
-        return customer
+        return customer_item(pk, self.version, with_meta=self.shows_meta)
 
     def item_id(self, item: CustomerRecord) -> int:
         return item.id

@@ -21,8 +21,13 @@ DENIED = {
 
 def denied(request, action: str, message: str | None = None) -> WcAPIException:
     """The error for a failed permission check; `message` overrides the action's default text."""
+    return denied_for(request.user, action, message)
+
+
+def denied_for(user, action: str, message: str | None = None) -> WcAPIException:
+    """denied() for a user outside any request (a webhook's owner): 401 for nobody, 403 for anyone else."""
     code, default_message = DENIED.get(action, (WcErrorCode.CANNOT_VIEW, "Sorry, you cannot list resources."))
-    status = 403 if request.user and request.user.is_authenticated else 401
+    status = 403 if user and user.is_authenticated else 401
     return WcAPIException(code, message or default_message, status)
 
 

@@ -20,12 +20,12 @@ RECENT_ATTEMPTS = 20
 
 
 class WebhookForm(forms.ModelForm):
-    topic = forms.ChoiceField(choices=[(topic, topic) for topic in topics.CUSTOMER_TOPICS])
+    topic = forms.ChoiceField(choices=lambda: [(topic, topic) for topic in topics.all_topics()])
     api_version = forms.ChoiceField(
         label="API version",
         choices=[(version.namespace, version.namespace) for version in VERSIONS],
         initial=VERSIONS[-1].namespace,
-        help_text="The REST API version the customer in each delivery is rendered in.",
+        help_text="The REST API version the resource in each delivery is rendered in.",
     )
     # Write-only, as in the API: the field is never filled in with the stored secret.
     secret = forms.CharField(

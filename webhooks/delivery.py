@@ -32,7 +32,7 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from wcompat import conf, safe_http
-from webhooks import conf as webhook_settings, payloads
+from webhooks import conf as webhook_settings, topics
 from webhooks.models import Delivery, DeliveryAttempt, Webhook
 
 WOOCOMMERCE_VERSION = "9.8.5"
@@ -97,11 +97,14 @@ def signature(body: bytes, secret: str) -> str:
 
 def payload_for(delivery: Delivery, webhook: Webhook) -> dict[str, Any]:
     """What the body says: `{"id": N}` for a deletion, else the resource as the webhook's owner reads it."""
-    resource, _, event = delivery.topic.partition(".")
-    if event == "deleted":
+    if topics.event(delivery.topic) == "deleted":
         return {"id": delivery.resource_id}
-    return payloads.render(
-        resource, delivery.resource_id, namespace=webhook.api_version, owner=webhook.user, site_url=site_url(webhook)
+    return topics.render(
+        delivery.topic,
+        delivery.resource_id,
+        namespace=webhook.api_version,
+        owner=webhook.user,
+        site_url=site_url(webhook),
     )
 
 

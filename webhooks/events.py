@@ -50,19 +50,3 @@ def queue(events: dict[str, list[int]]) -> None:
         params = [now, now, json.dumps(pairs)]
     with connection.cursor() as cursor:
         cursor.execute(_SQL[connection.vendor], params)
-
-
-def customers_created(ids: list[int]) -> None:
-    """A customer created: WooCommerce fires customer.created and, as the create also saves the user,
-    customer.updated."""
-    queue({"customer.created": ids, "customer.updated": ids})
-
-
-def customers_updated(ids: list[int]) -> None:
-    """Every save of a customer fires customer.updated, changed or not (WordPress's profile_update)."""
-    queue({"customer.updated": ids})
-
-
-def customers_deleted(ids: list[int]) -> None:
-    """customer.deleted; the caller passes only users whose role was customer, as WooCommerce fires it."""
-    queue({"customer.deleted": ids})

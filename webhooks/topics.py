@@ -1,24 +1,50 @@
 """Webhook topics: which exist, what WooCommerce reports for each, which this project delivers.
 
+The webhooks app knows no resource: a resource app registers its topics when Django starts, with
+WooCommerce's hooks per event and how a payload is rendered (customers.apps):
+
+    register("customer", hooks={"created": [...], "updated": [...], "deleted": [...]}, render=render_customer)
+
+A renderer takes the resource id, the webhook's API namespace (wc/v3), its owner and the site URL, and
+returns what a GET of the resource by the owner would answer: the object, or the error.
+
 WooCommerce accepts topics for coupons, orders, products and its own actions too; this project serves
 customers only, so a topic for anything else is refused like an invalid topic (a deliberate difference:
 a webhook that could never fire is worse than an error).
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from wcompat.wordpress import sanitize_text_field
 
-CUSTOMER_TOPICS = ("customer.created", "customer.updated", "customer.deleted")
-# WooCommerce's hooks per topic (the `hooks` field).
-HOOKS = {
-    "customer.created": ["user_register", "woocommerce_created_customer", "woocommerce_new_customer"],
-    "customer.updated": ["profile_update", "woocommerce_update_customer"],
-    "customer.deleted": ["delete_user"],
-}
+Renderer = Callable[..., dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class WebhookResource:
+    name: str
+    # WooCommerce's hooks per event (the `hooks` field of a webhook).
+    hooks: dict[str, list[str]]
+    render: Renderer
+
+
+_RESOURCES: dict[str, WebhookResource] = {}
+
+
+def register(name: str, *, hooks: dict[str, list[str]], render: Renderer) -> None:
+    _RESOURCES[name] = WebhookResource(name=name, hooks=hooks, render=render)
+
+
+def all_topics() -> list[str]:
+    """Every topic a webhook may subscribe to, resource by resource, in their events' order."""
+    return [f"{resource.name}.{event}" for resource in _RESOURCES.values() for event in resource.hooks]
 
 
 def is_valid_topic(topic: str) -> bool:
     """wc_is_webhook_valid_topic(), for the topics this project delivers (exact and case-sensitive)."""
-    return isinstance(topic, str) and topic in CUSTOMER_TOPICS
+    return isinstance(topic, str) and topic in all_topics()
 
 
 def stored_topic(topic: str) -> str:
@@ -37,4 +63,10 @@ def event(topic: str) -> str:
 
 
 def hooks(topic: str) -> list[str]:
-    return list(HOOKS.get(topic, []))
+    registered = _RESOURCES.get(resource(topic))
+    return list(registered.hooks.get(event(topic), [])) if registered else []
+
+
+def render(topic: str, resource_id: int, *, namespace: str, owner, site_url: str) -> dict[str, Any]:
+    """The payload of a delivery of `topic` for this resource, as the resource renders it."""
+    return _RESOURCES[resource(topic)].render(resource_id, namespace=namespace, owner=owner, site_url=site_url)

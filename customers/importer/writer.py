@@ -19,13 +19,12 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models.functions import Upper
 from django.utils import timezone
 
-from customers import services
+from customers import events, services
 from customers.choices import PAID_STATUSES, AddressType
 from customers.importer.records import CustomerRow, DownloadRow, OrderRow
 from customers.meta import encode_value
 from customers.models import ADDRESS_FIELDS, Address, Customer, CustomerMeta, Download, Order
 from wcompat.exceptions import WcAPIException
-from webhooks import events
 
 CUSTOMER_FIELDS = (
     "email",

@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -346,3 +347,11 @@ def test_options_describe_the_routes(api, namespace):
     assert body["schema"]["properties"]["secret"]["context"] == ["edit"]
     item = api.options(url(namespace, "/1")).json()
     assert [endpoint["methods"] for endpoint in item["endpoints"]] == [["GET"], ["POST", "PUT", "PATCH"], ["DELETE"]]
+
+
+def test_the_webhooks_app_knows_no_resource():
+    """Topics, hooks and payloads are registered by the resource (customers.apps); webhooks imports none."""
+    package = Path(__file__).resolve().parents[2] / "webhooks"
+    for source in package.rglob("*.py"):
+        text = source.read_text()
+        assert not re.search(r"^\s*(from|import) customers\b", text, re.MULTILINE), source
