@@ -23,7 +23,6 @@ from rest_framework.response import Response
 from customers.downloads import permission_values
 from customers.error_codes import CustomerErrorCode
 from customers.models import Download, Order
-from wcompat.args import bounded_id_list
 from wcompat.dates import wc_date, wc_local_date
 from wcompat.item_schema import ID_ARG, Schema, context_arg, item_schema, readonly
 from wcompat.pagination import Page, collection_args, paginate
@@ -83,9 +82,6 @@ class OrderExportViewSet(WcViewSet):
         if action == "retrieve":
             return {"id": dict(ID_ARG), "context": context_arg(ORDER_SCHEMA)}
         return {}
-
-    def sanitizers_for(self, action: str) -> dict[str, Any]:
-        return {"include": lambda value: bounded_id_list(value, "include")} if action == "list" else {}
 
     def get_item(self, pk: int, action: str) -> Order:
         order = Order.objects.filter(pk=pk).first() if int(pk) > 0 else None

@@ -19,7 +19,7 @@ from customers.permissions import check_role_rules
 from customers.schema import DELETE_ARGS, V1, CustomerApiVersion
 from customers.selectors import CustomerRecord, attach_meta, customer_get, customer_page
 from customers.serializers import CustomerSerializer, RenderContext
-from wcompat.args import MAX_ID, bounded_id_list
+from wcompat.args import MAX_ID
 from wcompat.authentication import site_base_url
 from wcompat.batch import BatchMixin, not_processed
 from wcompat.dates import wp_date_query_bound
@@ -28,7 +28,6 @@ from wcompat.item_schema import batch_schema, endpoint_args
 from wcompat.links import rest_url
 from wcompat.pagination import Page
 from wcompat.viewsets import WcViewSet
-from wcompat.wordpress import absint, sanitize_text_field
 
 
 def customer_item(pk: int, version: CustomerApiVersion, *, with_meta: bool) -> CustomerRecord:
@@ -86,18 +85,6 @@ class CustomerViewSet(BatchMixin, WcViewSet):
             "batch": lambda: endpoint_args(version.item_schema),
             "downloads": version.downloads_args,
         }.get(action, dict)()
-
-    def sanitizers_for(self, action: str) -> dict[str, Any]:
-        # include/exclude are parsed with wp_parse_id_list, never validated (but bounded).
-        if action != "list":
-            return {}
-        return {name: lambda value, name=name: bounded_id_list(value, name) for name in ("include", "exclude")}
-
-    def sanitize(self, action: str, args: dict[str, Any]) -> dict[str, Any]:
-        if action == "list":
-            args["offset"] = absint(args.get("offset", 0))
-            args["search"] = sanitize_text_field(args.get("search", ""))
-        return args
 
     def wp_schema_for(self, action: str) -> dict[str, Any]:
         if action == "batch":

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
 from wcompat import conditional, idempotency
-from wcompat.args import validate_args
+from wcompat.args import bounded_id_list, validate_args
 from wcompat.authentication import check_key_scope
 from wcompat.error_codes import ErrorCode, WcErrorCode
 from wcompat.exceptions import WcAPIException, no_route
@@ -35,6 +35,7 @@ from wcompat.renderers import AlwaysJSONNegotiation
 from wcompat.routers import METHOD_ORDER, describe_route
 from wcompat.schema import WcAutoSchema, to_openapi
 from wcompat.versions import ResourceVersion
+from wcompat.wordpress import absint, sanitize_text_field
 
 # (view class, version, action) -> route arguments; cleared when settings change (they set defaults).
 _ARGS_CACHE: dict[tuple, dict[str, dict[str, Any]]] = {}
@@ -95,11 +96,27 @@ class WcViewSet(GenericViewSet):
         return {}
 
     def sanitizers_for(self, action: str) -> dict[str, Any]:
-        """Arguments WordPress only sanitizes, never validates: {name: callable(raw) -> value}."""
-        return {}
+        """Arguments WordPress only sanitizes, never validates: {name: callable(raw) -> value}.
+
+        By default a list's `include` and `exclude` (wp_parse_id_list, bounded), when the route declares them."""
+        if action != "list":
+            return {}
+        declared = self.route_args(action)
+        return {
+            name: lambda value, name=name: bounded_id_list(value, name)
+            for name in ("include", "exclude")
+            if name in declared
+        }
 
     def sanitize(self, action: str, args: dict[str, Any]) -> dict[str, Any]:
-        """Sanitize validated arguments (sanitize_callback); the default keeps them as they are."""
+        """Sanitize validated arguments (sanitize_callback). By default a list's `offset` (absint) and `search`
+        (sanitize_text_field), when the route declares them; a resource adds its own after these."""
+        if action == "list":
+            declared = self.route_args(action)
+            if "offset" in declared:
+                args["offset"] = absint(args.get("offset", 0))
+            if "search" in declared:
+                args["search"] = sanitize_text_field(args.get("search", ""))
         return args
 
     def get_item(self, pk: int, action: str) -> Any:

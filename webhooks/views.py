@@ -14,7 +14,6 @@ from typing import Any
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from wcompat.args import bounded_id_list
 from wcompat.authentication import site_base_url
 from wcompat.batch import BatchMixin
 from wcompat.dates import parse_wp_date, wc_date, wc_local_date
@@ -23,7 +22,6 @@ from wcompat.item_schema import batch_schema, endpoint_args
 from wcompat.links import item_links
 from wcompat.pagination import Page
 from wcompat.viewsets import WcViewSet
-from wcompat.wordpress import absint, sanitize_text_field
 from webhooks import services
 from webhooks.error_codes import WebhookErrorCode
 from webhooks.models import Webhook
@@ -72,15 +70,9 @@ class WebhookViewSet(BatchMixin, WcViewSet):
             "delivery": version.delivery_args,
         }.get(action, dict)()
 
-    def sanitizers_for(self, action: str) -> dict[str, Any]:
-        if action != "list":
-            return {}
-        return {name: lambda value, name=name: bounded_id_list(value, name) for name in ("include", "exclude")}
-
     def sanitize(self, action: str, args: dict[str, Any]) -> dict[str, Any]:
+        args = super().sanitize(action, args)
         if action == "list":
-            args["offset"] = absint(args.get("offset", 0))
-            args["search"] = sanitize_text_field(args.get("search", ""))
             for name in ("after", "before"):
                 # MySQL reads the date's wall-clock value; a zone, if any, is ignored.
                 parsed = parse_wp_date(args[name]) if args.get(name) else None

@@ -9,7 +9,6 @@ from wcompat.links import item_links
 from wcompat.pagination import Page, collection_args, paginate
 from wcompat.versions import ResourceVersion
 from wcompat.viewsets import WcViewSet
-from wcompat.wordpress import absint, sanitize_text_field
 
 from .models import Note
 
@@ -47,12 +46,6 @@ class NoteViewSet(BatchMixin, WcViewSet):
             "destroy": lambda: {"id": ID_ARG, "force": FORCE_ARG},
             "batch": lambda: endpoint_args(SCHEMA),
         }.get(action, dict)()
-
-    def sanitize(self, action: str, args: dict[str, Any]) -> dict[str, Any]:
-        if action == "list":
-            args["search"] = sanitize_text_field(args.get("search", ""))
-            args["offset"] = absint(args.get("offset", 0))
-        return args
 
     def get_item(self, pk: int, action: str) -> Note:
         note = Note.objects.filter(pk=pk).first()
