@@ -5,18 +5,11 @@ from customers.schema import VERSIONS
 from customers.views import CustomerViewSet
 from wcompat.routers import WcRoutes
 
-ITEM = {"get": "retrieve", "post": "update", "put": "update", "patch": "update", "delete": "destroy"}
-BATCH = {"post": "batch", "put": "batch", "patch": "batch"}
-
 urlpatterns = []
 for version in VERSIONS:
     routes = WcRoutes(version.namespace)
     name = version.slug
-    routes.register(
-        r"customers", CustomerViewSet, {"get": "list", "post": "create"}, f"{name}-customer-list", version=version
-    )
-    routes.register(r"customers/batch", CustomerViewSet, BATCH, f"{name}-customer-batch", version=version)
-    routes.register(r"customers/(?P<id>[\d]+)", CustomerViewSet, ITEM, f"{name}-customer-detail", version=version)
+    routes.register_collection("customers", CustomerViewSet, name=f"{name}-customer", version=version)
     routes.register(
         r"customers/(?P<customer_id>[\d]+)/downloads",
         CustomerViewSet,

@@ -42,6 +42,11 @@ ROUTES: dict[str, list[tuple[str, type, dict[str, str], dict[str, Any]]]] = {}
 METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
+COLLECTION_ACTIONS = {"get": "list", "post": "create"}
+ITEM_ACTIONS = {"get": "retrieve", "post": "update", "put": "update", "patch": "update", "delete": "destroy"}
+BATCH_ACTIONS = {"post": "batch", "put": "batch", "patch": "batch"}
+
+
 class WcRoutes:
     """The routes of one namespace, such as wc/v1."""
 
@@ -57,6 +62,22 @@ class WcRoutes:
         ROUTES[self.namespace].append((wp_route, viewset, actions, initkwargs))
         view = viewset.as_view(actions, **initkwargs)
         self.patterns.append(wp_path(f"{re.escape(self.namespace)}/{pattern}", view, name=name))
+
+    def register_collection(
+        self, rest_base: str, viewset: type, *, name: str, batch_first: bool = True, **initkwargs: Any
+    ) -> None:
+        """WooCommerce's three routes of a collection, named `<name>-list`, `-batch` and `-detail`:
+
+            /wc/v3/customers             GET (list), POST (create)
+            /wc/v3/customers/batch       POST, PUT, PATCH
+            /wc/v3/customers/<id>        GET, POST, PUT, PATCH, DELETE
+
+        in the order the resource's controller registers them (its index lists them so: `batch_first`)."""
+        batch = (rf"{rest_base}/batch", viewset, BATCH_ACTIONS, f"{name}-batch")
+        item = (rf"{rest_base}/(?P<id>[\d]+)", viewset, ITEM_ACTIONS, f"{name}-detail")
+        self.register(rest_base, viewset, COLLECTION_ACTIONS, f"{name}-list", **initkwargs)
+        for route in (batch, item) if batch_first else (item, batch):
+            self.register(*route, **initkwargs)
 
     @property
     def urls(self) -> list[URLPattern]:

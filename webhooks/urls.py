@@ -4,18 +4,12 @@ from wcompat.routers import WcRoutes
 from webhooks.schema import VERSIONS
 from webhooks.views import WebhookViewSet
 
-ITEM = {"get": "retrieve", "post": "update", "put": "update", "patch": "update", "delete": "destroy"}
-BATCH = {"post": "batch", "put": "batch", "patch": "batch"}
-
 urlpatterns = []
 for version in VERSIONS:
     routes = WcRoutes(version.namespace)
     name = version.slug
-    routes.register(
-        r"webhooks", WebhookViewSet, {"get": "list", "post": "create"}, f"{name}-webhook-list", version=version
-    )
-    routes.register(r"webhooks/(?P<id>[\d]+)", WebhookViewSet, ITEM, f"{name}-webhook-detail", version=version)
-    routes.register(r"webhooks/batch", WebhookViewSet, BATCH, f"{name}-webhook-batch", version=version)
+    # WooCommerce's webhooks controller registers the item route before the batch one.
+    routes.register_collection("webhooks", WebhookViewSet, name=f"{name}-webhook", batch_first=False, version=version)
     if version.deliveries_schema is not None:
         deliveries = r"webhooks/(?P<webhook_id>[\d]+)/deliveries"
         routes.register(

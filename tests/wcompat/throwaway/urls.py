@@ -9,17 +9,7 @@ from wcompat.views import NamespaceIndexView
 from .views import V1, NoteViewSet
 
 routes = WcRoutes(V1.namespace)
-routes.register(r"notes", NoteViewSet, {"get": "list", "post": "create"}, "throwaway-note-list", version=V1)
-routes.register(
-    r"notes/batch", NoteViewSet, {"post": "batch", "put": "batch", "patch": "batch"}, "throwaway-batch", version=V1
-)
-routes.register(
-    r"notes/(?P<id>[\d]+)",
-    NoteViewSet,
-    {"get": "retrieve", "post": "update", "put": "update", "patch": "update", "delete": "destroy"},
-    "throwaway-note-detail",
-    version=V1,
-)
+routes.register_collection("notes", NoteViewSet, name="throwaway-note", version=V1)
 urlpatterns = [
     path("wp-json/", include(routes.urls)),
     wp_path("wp-json/throwaway/v1", NamespaceIndexView.as_view(namespace=V1.namespace), name="throwaway-index"),
