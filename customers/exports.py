@@ -25,7 +25,7 @@ from customers.error_codes import CustomerErrorCode
 from customers.models import Download, Order
 from wcompat.dates import wc_date, wc_local_date
 from wcompat.item_schema import ID_ARG, Schema, context_arg, item_schema, readonly
-from wcompat.pagination import Page, collection_args, paginate
+from wcompat.pagination import Page, collection_args, include_arg, order_arg, orderby_arg, paginate
 from wcompat.versions import ResourceVersion
 from wcompat.viewsets import WcViewSet
 
@@ -44,24 +44,9 @@ ORDER_SCHEMA = item_schema(
 EXPORT_V1 = ResourceVersion(namespace="wcompat/v1", rest_base="orders", item_schema=ORDER_SCHEMA, fields=())
 LIST_ARGS: dict[str, Schema] = {
     "customer": {"description": "Limit result set to orders assigned a specific customer.", "type": "integer"},
-    "order": {
-        "description": "Order sort attribute ascending or descending.",
-        "type": "string",
-        "default": "desc",
-        "enum": ["asc", "desc"],
-    },
-    "orderby": {
-        "description": "Sort collection by object attribute.",
-        "type": "string",
-        "default": "date",
-        "enum": ["date", "id"],
-    },
-    "include": {
-        "description": "Limit result set to specific ids.",
-        "type": "array",
-        "items": {"type": "integer"},
-        "default": [],
-    },
+    "order": order_arg("desc"),
+    "orderby": orderby_arg("date", ["date", "id"]),
+    "include": include_arg("Limit result set to specific ids."),
 }
 
 

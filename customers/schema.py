@@ -21,7 +21,7 @@ from wcompat.item_schema import (
     readonly,
     writable,
 )
-from wcompat.pagination import collection_args
+from wcompat.pagination import collection_args, exclude_arg, include_arg, offset_arg, order_arg, search_arg
 from wcompat.versions import ResourceVersion
 
 # Address keys in each order WooCommerce has output them: the schema's (and WooCommerce 3.5.3's, which the
@@ -82,26 +82,11 @@ def address_schema(description: str, keys: tuple[str, ...], *, period_after_line
 
 
 COLLECTION_FILTER_ARGS: dict[str, Schema] = {
-    "search": {"description": "Limit results to those matching a string.", "type": "string"},
-    "exclude": {
-        "description": "Ensure result set excludes specific IDs.",
-        "type": "array",
-        "items": {"type": "integer"},
-        "default": [],
-    },
-    "include": {
-        "description": "Limit result set to specific IDs.",
-        "type": "array",
-        "items": {"type": "integer"},
-        "default": [],
-    },
-    "offset": {"description": "Offset the result set by a specific number of items.", "type": "integer"},
-    "order": {
-        "default": "asc",
-        "description": "Order sort attribute ascending or descending.",
-        "enum": ["asc", "desc"],
-        "type": "string",
-    },
+    "search": search_arg(),
+    "exclude": exclude_arg(),
+    "include": include_arg(),
+    "offset": offset_arg(),
+    "order": order_arg("asc", users_controller=True),
     "orderby": {
         "default": "name",
         "description": "Sort collection by object attribute.",

@@ -52,6 +52,46 @@ def collection_args() -> dict[str, dict[str, Any]]:
     return args
 
 
+# WooCommerce's filter arguments of a collection, as its controllers write them: OPTIONS shows their wording and
+# key order, so a resource takes these and declares only what differs.
+def search_arg() -> dict[str, Any]:
+    return {"description": "Limit results to those matching a string.", "type": "string"}
+
+
+def exclude_arg() -> dict[str, Any]:
+    return {
+        "description": "Ensure result set excludes specific IDs.",
+        "type": "array",
+        "items": {"type": "integer"},
+        "default": [],
+    }
+
+
+def include_arg(description: str = "Limit result set to specific IDs.") -> dict[str, Any]:
+    return {"description": description, "type": "array", "items": {"type": "integer"}, "default": []}
+
+
+def offset_arg() -> dict[str, Any]:
+    return {"description": "Offset the result set by a specific number of items.", "type": "integer"}
+
+
+def order_arg(default: str, *, users_controller: bool = False) -> dict[str, Any]:
+    """`order`; WordPress's users controller (WooCommerce's customers) writes its keys in another order."""
+    description = "Order sort attribute ascending or descending."
+    if users_controller:
+        return {"default": default, "description": description, "enum": ["asc", "desc"], "type": "string"}
+    return {"description": description, "type": "string", "default": default, "enum": ["asc", "desc"]}
+
+
+def orderby_arg(default: str, choices: list[str]) -> dict[str, Any]:
+    return {
+        "description": "Sort collection by object attribute.",
+        "type": "string",
+        "default": default,
+        "enum": choices,
+    }
+
+
 @dataclass(frozen=True)
 class Page:
     items: list[Any]

@@ -9,7 +9,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from wcompat.item_schema import FORCE_ARG, ID_ARG, Schema, context_arg, endpoint_args, item_schema, readonly, writable
-from wcompat.pagination import collection_args
+from wcompat.pagination import (
+    collection_args,
+    exclude_arg,
+    include_arg,
+    offset_arg,
+    order_arg,
+    orderby_arg,
+    search_arg,
+)
 from wcompat.versions import ResourceVersion
 from webhooks.models import Webhook
 
@@ -20,7 +28,7 @@ SECRET_DESCRIPTION = (
 )
 
 COLLECTION_FILTER_ARGS: dict[str, Schema] = {
-    "search": {"description": "Limit results to those matching a string.", "type": "string"},
+    "search": search_arg(),
     "after": {
         "description": "Limit response to resources published after a given ISO8601 compliant date.",
         "type": "string",
@@ -31,31 +39,11 @@ COLLECTION_FILTER_ARGS: dict[str, Schema] = {
         "type": "string",
         "format": "date-time",
     },
-    "exclude": {
-        "description": "Ensure result set excludes specific IDs.",
-        "type": "array",
-        "items": {"type": "integer"},
-        "default": [],
-    },
-    "include": {
-        "description": "Limit result set to specific ids.",
-        "type": "array",
-        "items": {"type": "integer"},
-        "default": [],
-    },
-    "offset": {"description": "Offset the result set by a specific number of items.", "type": "integer"},
-    "order": {
-        "description": "Order sort attribute ascending or descending.",
-        "type": "string",
-        "default": "desc",
-        "enum": ["asc", "desc"],
-    },
-    "orderby": {
-        "description": "Sort collection by object attribute.",
-        "type": "string",
-        "default": "date",
-        "enum": ["date", "id", "title"],
-    },
+    "exclude": exclude_arg(),
+    "include": include_arg("Limit result set to specific ids."),
+    "offset": offset_arg(),
+    "order": order_arg("desc"),
+    "orderby": orderby_arg("date", ["date", "id", "title"]),
     "status": {
         "default": "all",
         "description": "Limit result set to webhooks assigned a specific status.",
