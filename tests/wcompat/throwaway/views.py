@@ -6,7 +6,7 @@ from wcompat.batch import BatchMixin
 from wcompat.exceptions import WcAPIException
 from wcompat.item_schema import FORCE_ARG, ID_ARG, context_arg, endpoint_args, item_schema, readonly, writable
 from wcompat.links import item_links
-from wcompat.pagination import Page, collection_args, paginate
+from wcompat.pagination import Page, collection_args, offset_arg, paginate, search_arg
 from wcompat.versions import ResourceVersion
 from wcompat.viewsets import WcViewSet
 
@@ -36,10 +36,8 @@ class NoteViewSet(BatchMixin, WcViewSet):
     schema_name = "Note"
 
     def args_for(self, action: str) -> dict[str, dict[str, Any]]:
-        search = {"search": {"description": "Limit results to those matching a string.", "type": "string"}}
-        offset = {"offset": {"description": "Offset the result set by a specific number of items.", "type": "integer"}}
         return {
-            "list": lambda: {**collection_args(), **search, **offset},
+            "list": lambda: {**collection_args(), "search": search_arg(), "offset": offset_arg()},
             "create": lambda: endpoint_args(SCHEMA, creating=True),
             "retrieve": lambda: {"id": ID_ARG, "context": context_arg(SCHEMA)},
             "update": lambda: {"id": ID_ARG, **endpoint_args(SCHEMA)},
