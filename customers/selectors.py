@@ -4,7 +4,7 @@ Every API read runs here, as plain SQL prepared once per process (the ORM spent 
 queries than the database spent answering them), and returns CustomerRecord rows ready to render:
 
     customer_get(5)                                     -> CustomerRecord | None     (one statement)
-    customer_page(search="alice", per_page=20, page=2)  -> Page of CustomerRecord    (one statement)
+    customer_page(CustomerFilters(search="alice"), per_page=20, page=2)  -> Page of CustomerRecord  (one statement)
     attach_meta(records)                                -> their meta_data            (one statement)
 
 A page and its X-WP-Total come from the same statement, so from one snapshot of the data: the total of an
@@ -378,12 +378,8 @@ def _search_condition(search: str, vendor: str) -> tuple[str, list]:
 
 
 def customer_page(
+    filters: CustomerFilters = CustomerFilters(),
     *,
-    search: str = "",
-    email: str = "",
-    role: str = "customer",
-    include: Sequence[int] = (),
-    exclude: Sequence[int] = (),
     orderby: str = "name",
     order: str = "asc",
     page: int = 1,
@@ -391,30 +387,13 @@ def customer_page(
     offset: int = 0,
     order_figures: bool = True,
     with_meta: bool = False,
-    created_after: datetime | None = None,
-    created_before: datetime | None = None,
-    modified_after: datetime | None = None,
-    modified_before: datetime | None = None,
-    phone_digits: str | None = None,
 ) -> Page:
     """One page of the customer list with its total, as WooCommerce's list answers it.
 
     A non-zero `offset` wins over `page`. `orderby=include` sorts by the position in `include` (and by
-    login when there is no include list, as WordPress falls back). The date bounds and the phone are this
-    project's extensions (CustomerFilters).
+    login when there is no include list, as WordPress falls back). The filters' date bounds and phone are
+    this project's extensions.
     """
-    filters = CustomerFilters(
-        search=search,
-        email=email,
-        role=role,
-        include=tuple(include),
-        exclude=tuple(exclude),
-        created_after=created_after,
-        created_before=created_before,
-        modified_after=modified_after,
-        modified_before=modified_before,
-        phone_digits=phone_digits,
-    )
     start = offset or (page - 1) * per_page
     if orderby == "include" and filters.include:
         return _page_in_include_order(
@@ -429,9 +408,9 @@ def customer_page(
         f" ORDER BY c.{sort} {direction}, c.id {direction} LIMIT %s OFFSET %s"
     )
     if filters.counts_by_role:
-        role_condition = "" if role in ("", "all") else " WHERE role = %s"
+        role_condition = "" if filters.role in ("", "all") else " WHERE role = %s"
         total_sql = f"SELECT COALESCE(SUM(count), 0) FROM {_TABLES['rolecount']}{role_condition}"
-        total_params = [] if role in ("", "all") else [role]
+        total_params = [] if filters.role in ("", "all") else [filters.role]
     else:
         total_sql = f"SELECT COUNT(*) FROM {_TABLES['customer']} c WHERE {where}"
         total_params = list(params)

@@ -17,7 +17,7 @@ from customers.error_codes import CustomerErrorCode
 from customers.models import phone_digits
 from customers.permissions import check_role_rules
 from customers.schema import DELETE_ARGS, V1, CustomerApiVersion
-from customers.selectors import CustomerRecord, attach_meta, customer_get, customer_page
+from customers.selectors import CustomerFilters, CustomerRecord, attach_meta, customer_get, customer_page
 from customers.serializers import CustomerSerializer, RenderContext
 from wcompat.args import MAX_ID
 from wcompat.authentication import site_base_url
@@ -130,12 +130,20 @@ class CustomerViewSet(BatchMixin, WcViewSet):
             name: wp_date_query_bound(args[name], gmt=args["dates_are_gmt"]) if args.get(name) else None
             for name in ("after", "before", "modified_after", "modified_before")
         }
-        return customer_page(
+        filters = CustomerFilters(
             search=args.get("search", ""),
             email=args.get("email", ""),
             role=args["role"],
-            include=args["include"],
-            exclude=args["exclude"],
+            include=tuple(args["include"]),
+            exclude=tuple(args["exclude"]),
+            created_after=bounds["after"],
+            created_before=bounds["before"],
+            modified_after=bounds["modified_after"],
+            modified_before=bounds["modified_before"],
+            phone_digits=phone_digits(args["phone"]) if args.get("phone") else None,
+        )
+        return customer_page(
+            filters,
             orderby=args["orderby"],
             order=args["order"],
             page=args["page"],
@@ -143,11 +151,6 @@ class CustomerViewSet(BatchMixin, WcViewSet):
             offset=args["offset"],
             order_figures=self.version.renders_order_figures,
             with_meta=self.shows_meta,
-            created_after=bounds["after"],
-            created_before=bounds["before"],
-            modified_after=bounds["modified_after"],
-            modified_before=bounds["modified_before"],
-            phone_digits=phone_digits(args["phone"]) if args.get("phone") else None,
         )
 
     def create_item(self, args: dict[str, Any]) -> CustomerRecord:

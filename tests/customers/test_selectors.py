@@ -7,7 +7,7 @@ from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 
 from customers.models import Customer
-from customers.selectors import annotate_order_stats, customer_get, customer_page, customer_records
+from customers.selectors import CustomerFilters, annotate_order_stats, customer_get, customer_page, customer_records
 from tests.factories import CustomerFactory, OrderFactory
 from wcompat.args import MAX_ID
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def page_ids(**filters) -> list[int]:
-    return [record.id for record in customer_page(**filters).items]
+    return [record.id for record in page_of(**filters).items]
 
 
 def test_equal_sort_keys_fall_back_to_the_id_in_the_same_direction():
@@ -65,10 +65,10 @@ def test_the_total_is_the_filtered_count_and_the_role_count_otherwise():
     for _ in range(3):
         CustomerFactory()
     CustomerFactory(role="subscriber")
-    assert customer_page().total == 3
-    assert customer_page(role="all").total == 4
-    assert customer_page(search="customer", role="all", per_page=1).total == 4
-    assert customer_page(role="subscriber", per_page=1, page=5).total == 1
+    assert page_of().total == 3
+    assert page_of(role="all").total == 4
+    assert page_of(search="customer", role="all", per_page=1).total == 4
+    assert page_of(role="subscriber", per_page=1, page=5).total == 1
 
 
 def test_reads_by_id_carry_the_order_figures():
@@ -131,7 +131,7 @@ def test_digits_up_to_the_largest_id_search_the_id_too():
 def test_an_empty_role_lists_every_role_like_all():
     ids = sorted(CustomerFactory(role=role).pk for role in ("customer", "subscriber", "editor"))
     assert sorted(page_ids(role="")) == ids
-    assert customer_page(role="").total == customer_page(role="all").total == 3
+    assert page_of(role="").total == page_of(role="all").total == 3
 
 
 def test_reads_by_id_reach_the_first_and_the_largest_id_and_pages_in_include_order_carry_figures():
@@ -139,7 +139,7 @@ def test_reads_by_id_reach_the_first_and_the_largest_id_and_pages_in_include_ord
     largest = CustomerFactory(id=MAX_ID)
     OrderFactory(customer=first, status="completed", total="7.00")
     assert (customer_get(1).id, customer_get(1).display_name, customer_get(MAX_ID).id) == (1, "First", largest.pk)
-    page = customer_page(orderby="include", include=[MAX_ID, 1], role="all")
+    page = page_of(orderby="include", include=[MAX_ID, 1], role="all")
     assert [(record.id, record.orders_count) for record in page.items] == [(MAX_ID, 0), (1, 1)]
 
 
@@ -153,3 +153,12 @@ def test_the_admins_order_figures_are_zero_without_orders_and_count_only_paid_to
         for customer in annotate_order_stats(Customer.objects.all())
     }
     assert figures == {without.pk: (0, Decimal("0")), buyer.pk: (2, Decimal("10.00"))}
+
+
+PAGING = ("orderby", "order", "page", "per_page", "offset", "order_figures", "with_meta")
+
+
+def page_of(**arguments):
+    """customer_page() with its filters and its paging given side by side."""
+    paging = {name: arguments.pop(name) for name in PAGING if name in arguments}
+    return customer_page(CustomerFilters(**arguments), **paging)
