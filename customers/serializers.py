@@ -1,6 +1,6 @@
 """How a customer looks on the wire: rendered field by field from its API version's declaration.
 
-    CustomerSerializer(records, many=True, context={"render": RenderContext.for_request(request, V3)}).data
+    render = customer_renderer(RenderContext.for_request(request, V3));  [render(record) for record in records]
     render_customer(record, RenderContext(version=V3, rest_base="https://shop.example/wp-json", ...))
 
 The same rendering serves the API, webhook payloads and the importer's verification, so it takes a
@@ -10,12 +10,11 @@ RenderContext (site URL, HTTPS, whether meta_data shows) rather than a request.
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from operator import attrgetter, itemgetter
 from typing import Any
 
 from django.utils import timezone
-from rest_framework import serializers
 
 from customers.meta import is_listed
 from customers.models import ADDRESS_FIELDS
@@ -131,14 +130,3 @@ def customer_renderer(context: RenderContext) -> Callable[[CustomerRecord], dict
 def render_customer(record: CustomerRecord, context: RenderContext) -> dict[str, Any]:
     """The customer as its version shows it, then `_links`."""
     return customer_renderer(context)(record)
-
-
-class CustomerSerializer(serializers.Serializer):
-    """Renders CustomerRecords; the context carries `render`, a RenderContext."""
-
-    @cached_property
-    def render(self) -> Callable[[CustomerRecord], dict[str, Any]]:
-        return customer_renderer(self.context["render"])
-
-    def to_representation(self, record: CustomerRecord) -> dict[str, Any]:
-        return self.render(record)

@@ -18,7 +18,7 @@ from customers.models import phone_digits
 from customers.permissions import check_role_rules
 from customers.schema import DELETE_ARGS, V1, CustomerApiVersion
 from customers.selectors import CustomerFilters, CustomerRecord, attach_meta, customer_get, customer_page
-from customers.serializers import CustomerSerializer, RenderContext
+from customers.serializers import RenderContext, customer_renderer
 from wcompat.args import MAX_ID
 from wcompat.authentication import site_base_url
 from wcompat.batch import BatchMixin, not_processed
@@ -192,8 +192,8 @@ class CustomerViewSet(BatchMixin, WcViewSet):
         context = self.render_context
         if context.needs_meta:
             attach_meta([item for item in items if item.meta is None])
-        serializer = CustomerSerializer(context={"render": context})
-        return [serializer.to_representation(item) for item in items]
+        render = customer_renderer(context)
+        return [render(item) for item in items]
 
     def downloads(self, request: Request, *args, **kwargs) -> Response:
         rows = downloads_for(self.item.id)
