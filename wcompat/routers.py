@@ -73,9 +73,10 @@ class WcRoutes:
             /wc/v3/customers/<id>        GET, POST, PUT, PATCH, DELETE
 
         in the order the resource's controller registers them (its index lists them so: `batch_first`)."""
-        batch = (rf"{rest_base}/batch", viewset, BATCH_ACTIONS, f"{name}-batch")
-        item = (rf"{rest_base}/(?P<id>[\d]+)", viewset, ITEM_ACTIONS, f"{name}-detail")
-        self.register(rest_base, viewset, COLLECTION_ACTIONS, f"{name}-list", **initkwargs)
+        # Each route its own mapping: DRF's view adds HEAD to the one it is given when first called.
+        batch = (rf"{rest_base}/batch", viewset, dict(BATCH_ACTIONS), f"{name}-batch")
+        item = (rf"{rest_base}/(?P<id>[\d]+)", viewset, dict(ITEM_ACTIONS), f"{name}-detail")
+        self.register(rest_base, viewset, dict(COLLECTION_ACTIONS), f"{name}-list", **initkwargs)
         for route in (batch, item) if batch_first else (item, batch):
             self.register(*route, **initkwargs)
 
