@@ -18,7 +18,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -26,6 +25,7 @@ from django.db import connection
 from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from customers import sql as statements
 from customers.choices import PAID_STATUSES
 from customers.models import ADDRESS_FIELDS, Customer, Order
 from wcompat.args import MAX_ID
@@ -91,124 +91,9 @@ def _money(value: Any) -> Decimal:
     return Decimal(str(value)).quantize(CENTS) if value else ZERO
 
 
-#
-# SQL, built once per shape of query and per database
-#
-
-CUSTOMER_COLUMNS = (
-    "id",
-    "username",
-    "email",
-    "first_name",
-    "last_name",
-    "display_name",
-    "role",
-    "is_paying_customer",
-    "date_created",
-    "date_modified",
-)
-_TABLES = {
-    "customer": "customers_customer",
-    "address": "customers_address",
-    "order": "customers_order",
-    "meta": "customers_customermeta",
-    "rolecount": "customers_rolecount",
-}
-
-
-def _ids_condition(column: str, vendor: str) -> str:
-    """`column` is one of a list of ids passed as one parameter, so the SQL is the same for any length."""
-    if vendor == "postgresql":
-        return f"{column} = ANY(%s::bigint[])"
-    return f"{column} IN (SELECT value FROM json_each(%s))"
-
-
-def _ids_param(ids: Sequence[int], vendor: str) -> Any:
-    return list(ids) if vendor == "postgresql" else json.dumps(list(ids))
-
-
-def _like(column: str, vendor: str) -> str:
-    """A case-insensitive substring match, as Django's icontains writes it (so the trigram indexes apply)."""
-    if vendor == "postgresql":
-        return f"UPPER({column}::text) LIKE UPPER(%s)"
-    return f"{column} LIKE %s ESCAPE '\\'"
-
-
-def _like_param(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _column(expression: str, vendor: str) -> str:
-    """A selected column; SQLite's dates as their text (Django's converter for datetime columns would parse
-    each one, and the API only writes them out again)."""
-    if vendor == "sqlite" and expression.endswith(("date_created", "date_modified")):
-        return f"({expression} || '')"
-    return expression
-
-
-def _completion(vendor: str, order_figures: bool, with_meta: bool = False) -> tuple[list[str], list[str]]:
-    """The columns and joins that complete customers `c`: addresses (two joins on (customer, type)) and the
-    order figures (correlated reads of the covering order index, then the last order by its id)."""
-    address_columns = [f"{alias}.{name}" for alias in ("b", "s") for name in ADDRESS_FIELDS]
-    columns = [_column(f"c.{name}", vendor) for name in CUSTOMER_COLUMNS] + address_columns
-    joins = [
-        f"LEFT JOIN {_TABLES['address']} b ON b.customer_id = c.id AND b.type = 'billing'",
-        f"LEFT JOIN {_TABLES['address']} s ON s.customer_id = c.id AND s.type = 'shipping'",
-    ]
-    if order_figures:
-        paid = ", ".join(f"'{status}'" for status in PAID_STATUSES)
-        orders = f"FROM {_TABLES['order']} o WHERE o.customer_id = c.id"
-        columns += [
-            f"(SELECT COUNT(*) {orders})",
-            f"(SELECT SUM(CASE WHEN o.status IN ({paid}) THEN o.total ELSE 0 END) {orders})",
-            "lo.id",
-            _column("lo.date_created", vendor),
-        ]
-        joins.append(f"LEFT JOIN {_TABLES['order']} lo ON lo.id = (SELECT MAX(o.id) {orders})")
-    if with_meta:
-        # The customer's meta data as one JSON array of [id, key, value], in the same statement.
-        meta = f"FROM {_TABLES['meta']} m WHERE m.customer_id = c.id"
-        if vendor == "postgresql":
-            columns.append(
-                f"(SELECT json_agg(json_build_array(m.id, m.key, m.value::json) ORDER BY m.id)::text {meta})"
-            )
-        else:
-            columns.append(f"(SELECT json_group_array(json_array(m.id, m.key, json(m.value))) {meta})")
-    return columns, joins
-
-
-@lru_cache(maxsize=256)
-def _by_id_sql(vendor: str, condition: str, order_figures: bool, with_meta: bool = False) -> str:
-    """The statement that reads the customers matching `condition` (on `c`), completed."""
-    columns, joins = _completion(vendor, order_figures, with_meta)
-    return (
-        f"SELECT NULL, {', '.join(columns)} FROM {_TABLES['customer']} c {' '.join(joins)}"
-        f" WHERE {condition} ORDER BY c.id"
-    )
-
-
-@lru_cache(maxsize=256)
-def _page_sql(
-    vendor: str, page_sql: str, total_sql: str, order_by: str, order_figures: bool, with_meta: bool = False
-) -> str:
-    """The statement that reads the page `page_sql` selects (ids and a sort key), completed, with its total.
-
-    The page's ids are chosen first (from the ordering's index, before any join or correlated read, so a
-    deep OFFSET costs no more than the first page), and `total_sql` is evaluated in the same statement:
-    one snapshot for both.
-    """
-    columns, joins = _completion(vendor, order_figures, with_meta)
-    return (
-        f"WITH page AS ({page_sql}) SELECT ({total_sql}), {', '.join(columns)}"
-        f" FROM (SELECT 1 AS one) t LEFT JOIN page p ON 1 = 1"
-        f" LEFT JOIN {_TABLES['customer']} c ON c.id = p.id {' '.join(joins)} ORDER BY {order_by}"
-    )
-
-
 def _records(rows: Iterable[tuple], order_figures: bool, with_meta: bool = False) -> list[CustomerRecord]:
     records = []
-    base, size = 1 + len(CUSTOMER_COLUMNS), len(ADDRESS_FIELDS)
+    base, size = 1 + len(statements.CUSTOMER_COLUMNS), len(ADDRESS_FIELDS)
     for row in rows:
         if row[1] is None:  # the row that carries the total of an empty page
             continue
@@ -261,7 +146,7 @@ def customer_get(customer_id: int, *, order_figures: bool = True, with_meta: boo
     them) meta data; one statement."""
     if not 0 < customer_id <= MAX_ID:
         return None
-    sql = _by_id_sql(connection.vendor, "c.id = %s", order_figures, with_meta)
+    sql = statements.by_id_sql(connection.vendor, "c.id = %s", order_figures, with_meta)
     records = _records(_run(sql, [customer_id]), order_figures, with_meta)
     return records[0] if records else None
 
@@ -273,8 +158,8 @@ def customer_records(
     if not ids:
         return []
     vendor = connection.vendor
-    sql = _by_id_sql(vendor, _ids_condition("c.id", vendor), order_figures, with_meta)
-    rows = _run(sql, [_ids_param(ids, vendor)])
+    sql = statements.by_id_sql(vendor, statements.ids_condition("c.id", vendor), order_figures, with_meta)
+    rows = _run(sql, [statements.ids_param(ids, vendor)])
     by_id = {record.id: record for record in _records(rows, order_figures, with_meta)}
     return [by_id[pk] for pk in ids if pk in by_id]
 
@@ -328,12 +213,12 @@ class CustomerFilters:
             conditions.append(condition)
             params += values
         if self.include:
-            conditions.append(_ids_condition("c.id", vendor))
-            params.append(_ids_param(self.include, vendor))
+            conditions.append(statements.ids_condition("c.id", vendor))
+            params.append(statements.ids_param(self.include, vendor))
         elif self.exclude:
             # include disables exclude, as in WP_User_Query.
-            conditions.append(f"NOT ({_ids_condition('c.id', vendor)})")
-            params.append(_ids_param(self.exclude, vendor))
+            conditions.append(f"NOT ({statements.ids_condition('c.id', vendor)})")
+            params.append(statements.ids_param(self.exclude, vendor))
         # A stored date has a fraction; WordPress's has whole seconds: "after T" is "from T + 1 s on".
         for column, bound, operator, shift in (
             ("date_created", self.created_after, ">=", timedelta(seconds=1)),
@@ -346,7 +231,7 @@ class CustomerFilters:
                 params.append(connection.ops.adapt_datetimefield_value(bound + shift))
         if self.phone_digits is not None:
             conditions.append(
-                f"c.id IN (SELECT a.customer_id FROM {_TABLES['address']} a WHERE a.phone_digits = %s)"
+                f"c.id IN (SELECT a.customer_id FROM {statements.TABLES['address']} a WHERE a.phone_digits = %s)"
                 if self.phone_digits
                 else "1 = 0"
             )
@@ -366,14 +251,14 @@ def _search_condition(search: str, vendor: str) -> tuple[str, list]:
         return "1 = 1", []
     if len(term) > SEARCHABLE_LENGTH or term.startswith(("http://", "https://")):
         return "1 = 0", []
-    pattern = _like_param(term)
+    pattern = statements.like_param(term)
     if "@" in term:
-        return _like("c.email", vendor), [pattern]
+        return statements.like("c.email", vendor), [pattern]
     if term.isascii() and term.isdigit():
         if int(term) <= MAX_ID:
-            return f"({_like('c.username', vendor)} OR c.id = %s)", [pattern, int(term)]
-        return _like("c.username", vendor), [pattern]
-    columns = [_like(f"c.{column}", vendor) for column in ("username", "email", "display_name")]
+            return f"({statements.like('c.username', vendor)} OR c.id = %s)", [pattern, int(term)]
+        return statements.like("c.username", vendor), [pattern]
+    columns = [statements.like(f"c.{column}", vendor) for column in ("username", "email", "display_name")]
     return f"({' OR '.join(columns)})", [pattern, pattern, pattern]
 
 
@@ -404,18 +289,18 @@ def customer_page(
     direction = "DESC" if order == "desc" else "ASC"
     sort = SORT_COLUMNS[orderby]
     page_sql = (
-        f"SELECT c.id, c.{sort} AS sort_key FROM {_TABLES['customer']} c WHERE {where}"
+        f"SELECT c.id, c.{sort} AS sort_key FROM {statements.TABLES['customer']} c WHERE {where}"
         f" ORDER BY c.{sort} {direction}, c.id {direction} LIMIT %s OFFSET %s"
     )
     if filters.counts_by_role:
         role_condition = "" if filters.role in ("", "all") else " WHERE role = %s"
-        total_sql = f"SELECT COALESCE(SUM(count), 0) FROM {_TABLES['rolecount']}{role_condition}"
+        total_sql = f"SELECT COALESCE(SUM(count), 0) FROM {statements.TABLES['rolecount']}{role_condition}"
         total_params = [] if filters.role in ("", "all") else [filters.role]
     else:
-        total_sql = f"SELECT COUNT(*) FROM {_TABLES['customer']} c WHERE {where}"
+        total_sql = f"SELECT COUNT(*) FROM {statements.TABLES['customer']} c WHERE {where}"
         total_params = list(params)
     order_by = f"p.sort_key {direction}, p.id {direction}"
-    sql = _page_sql(vendor, page_sql, total_sql, order_by, order_figures, with_meta)
+    sql = statements.page_sql(vendor, page_sql, total_sql, order_by, order_figures, with_meta)
     # No database holds more rows than a 64-bit offset reaches: such a page is past the end.
     limit, skip = (per_page, start) if start <= MAX_ID - per_page else (0, 0)
     rows = _run(sql, [*params, limit, skip, *total_params])
@@ -429,7 +314,7 @@ def _page_in_include_order(
     """orderby=include: the matching ids sorted by their place in the (bounded) include list, then one page."""
     vendor = connection.vendor
     where, params = filters.where(vendor)
-    matching = {row[0] for row in _run(f"SELECT c.id FROM {_TABLES['customer']} c WHERE {where}", params)}
+    matching = {row[0] for row in _run(f"SELECT c.id FROM {statements.TABLES['customer']} c WHERE {where}", params)}
     ordered = [pk for pk in filters.include if pk in matching]
     if descending:
         ordered.reverse()
@@ -451,16 +336,16 @@ def attach_meta(records: Sequence[CustomerRecord]) -> None:
     by_id = {record.id: record for record in records}
     vendor = connection.vendor
     sql = (
-        f"SELECT id, customer_id, key, value FROM {_TABLES['meta']}"
-        f" WHERE {_ids_condition('customer_id', vendor)} ORDER BY id"
+        f"SELECT id, customer_id, key, value FROM {statements.TABLES['meta']}"
+        f" WHERE {statements.ids_condition('customer_id', vendor)} ORDER BY id"
     )
-    for meta_id, customer_id, key, value in _run(sql, [_ids_param(list(by_id), vendor)]):
+    for meta_id, customer_id, key, value in _run(sql, [statements.ids_param(list(by_id), vendor)]):
         by_id[customer_id].meta.append((meta_id, key, json.loads(value)))
 
 
 def role_counts() -> dict[str, int]:
     """The kept count of customers per role."""
-    return {role: int(count) for role, count in _run(f"SELECT role, count FROM {_TABLES['rolecount']}", [])}
+    return {role: int(count) for role, count in _run(f"SELECT role, count FROM {statements.TABLES['rolecount']}", [])}
 
 
 def annotate_order_stats(queryset: QuerySet[Customer]) -> QuerySet[Customer]:

@@ -4,8 +4,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from customers.schema import VERSIONS as CUSTOMER_VERSIONS, CustomerApiVersion
-from customers.selectors import _by_id_sql, _page_sql
 from customers.serializers import customer_renderer
+from customers.sql import by_id_sql, page_sql
 from tests.factories import CustomerFactory, make_api_key
 from tests.live import http_server, https_server, store  # noqa: F401  (fixtures for end-to-end tests)
 from wcompat.dates import local_date_for
@@ -52,7 +52,7 @@ def _https_behind_proxy(settings):
 def _built_afresh():
     """The SQL and the renderers built once per process are built again for each test: each test exercises
     the code that builds them, not what an earlier test left cached (a mutation tool relies on it)."""
-    for cached in (_by_id_sql, _page_sql, customer_renderer, local_date_for):
+    for cached in (by_id_sql, page_sql, customer_renderer, local_date_for):
         cached.cache_clear()
 
 
