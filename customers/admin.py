@@ -19,7 +19,7 @@ from import_export.admin import ExportActionMixin, ImportExportMixin
 from import_export.formats.base_formats import JSON
 
 from customers import services
-from customers.choices import EDITABLE_ROLES, AddressType, CustomerRole
+from customers.choices import AddressType, CustomerRole
 from customers.error_codes import CustomerErrorCode
 from customers.models import ADDRESS_FIELDS, Customer, CustomerMeta, Download, Order
 from customers.resources import CustomerResource, SpreadsheetSafeCSV
@@ -117,13 +117,15 @@ class CustomerForm(AddressFields, forms.ModelForm):
         return data
 
     def _check_role_rules(self, record, data: dict[str, Any]) -> None:
-        """The API's role rules: the email and password of users who are not customers or subscribers stay."""
-        if record.role in EDITABLE_ROLES:
-            return
-        if data.get("email") and data["email"] != record.email:
-            self.add_error("email", f"The email of a user with role {record.role} cannot be changed here.")
-        if data.get("password"):
-            self.add_error("password", f"The password of a user with role {record.role} cannot be changed here.")
+        """The services' role rules: the email and password of users who are not customers or subscribers stay."""
+        broken = services.role_rule_violations(
+            record.role,
+            "update",
+            changes_email=bool(data.get("email")) and data["email"] != record.email,
+            sets_password=bool(data.get("password")),
+        )
+        for field in broken:
+            self.add_error(field, f"The {field} of a user with role {record.role} cannot be changed here.")
 
 
 class CustomerMetaForm(forms.ModelForm):
@@ -309,8 +311,8 @@ class CustomerAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
             services.customer_delete(customer=customer_get(customer.pk))
 
     def has_delete_permission(self, request: HttpRequest, obj: Customer | None = None) -> bool:
-        # The API's role rule: only customers and subscribers may be deleted.
-        if obj is not None and obj.role not in EDITABLE_ROLES:
+        # The services' role rule: only customers and subscribers may be deleted.
+        if obj is not None and services.role_rule_violations(obj.role, "destroy"):
             return False
         return super().has_delete_permission(request, obj)
 

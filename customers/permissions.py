@@ -1,5 +1,5 @@
-"""WooCommerce 9.5.2+ role rules: the API may not change the email or password of, nor delete,
-a user whose role is not customer or subscriber (woocommerce_rest_customer_allowed_roles)."""
+"""WooCommerce 9.5.2+ role rules as the API answers them: its permission errors, with WooCommerce's texts.
+The rules themselves are the services' (services.role_rule_violations), shared with the admin."""
 
 from typing import Any
 
@@ -7,29 +7,23 @@ from rest_framework.request import Request
 
 from customers.choices import EDITABLE_ROLES
 from customers.models import Customer
+from customers.services import role_rule_violations
 from wcompat.permissions import denied
+
+MESSAGES = {
+    "email": "Sorry, email cannot be updated via this endpoint for a user with role {role}.",
+    "password": "Sorry, password cannot be updated via this endpoint for a user with role {role}.",
+    "delete": "Sorry, users with {role} role cannot be deleted via this endpoint. Allowed roles: {allowed}",
+}
 
 
 def check_role_rules(request: Request, action: str, customer: Customer, data: dict[str, Any]) -> None:
-    if customer.role in EDITABLE_ROLES:
-        return
-    if action == "update":
-        if "email" in data and data["email"] != customer.email:
-            raise denied(
-                request,
-                action,
-                f"Sorry, email cannot be updated via this endpoint for a user with role {customer.role}.",
-            )
-        if "password" in data:
-            raise denied(
-                request,
-                action,
-                f"Sorry, password cannot be updated via this endpoint for a user with role {customer.role}.",
-            )
-    elif action == "destroy":
-        allowed = ", ".join(EDITABLE_ROLES)
-        raise denied(
-            request,
-            action,
-            f"Sorry, users with {customer.role} role cannot be deleted via this endpoint. Allowed roles: {allowed}",
-        )
+    broken = role_rule_violations(
+        customer.role,
+        action,
+        changes_email="email" in data and data["email"] != customer.email,
+        sets_password="password" in data,
+    )
+    if broken:
+        message = MESSAGES[broken[0]].format(role=customer.role, allowed=", ".join(EDITABLE_ROLES))
+        raise denied(request, action, message)

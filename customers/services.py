@@ -20,7 +20,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from customers import events, meta as meta_rules
-from customers.choices import PAID_STATUSES, AddressType, CustomerRole
+from customers.choices import EDITABLE_ROLES, PAID_STATUSES, AddressType, CustomerRole
 from customers.error_codes import CustomerErrorCode
 from customers.models import ADDRESS_FIELDS, Address, Customer, CustomerMeta, Order
 from customers.selectors import CustomerRecord, customer_get
@@ -576,6 +576,20 @@ def check_update(
     check_billing_email(billing)
     if role:
         check_role(role)
+
+
+def role_rule_violations(
+    role: str, action: str, *, changes_email: bool = False, sets_password: bool = False
+) -> list[str]:
+    """WooCommerce 9.5.2+ role rules (woocommerce_rest_customer_allowed_roles), for every writer: the email and
+    password of a user whose role is not customer or subscriber stay, and such a user is not deleted.
+
+    The broken rules: "email", "password" (an update), "delete" (a deletion); the caller words its error."""
+    if role in EDITABLE_ROLES:
+        return []
+    if action == "destroy":
+        return ["delete"]
+    return [rule for rule, broken in (("email", changes_email), ("password", sets_password)) if broken]
 
 
 def check_role(role: str) -> None:

@@ -443,3 +443,18 @@ def test_the_admins_role_and_display_name_are_set_at_registration():
         "data": {"status": 400},
     }
     assert not Customer.objects.filter(email="x@example.com").exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "action", "changes", "broken"),
+    [
+        ("customer", "update", {"changes_email": True, "sets_password": True}, []),
+        ("subscriber", "destroy", {}, []),
+        ("shop_manager", "update", {"changes_email": True, "sets_password": True}, ["email", "password"]),
+        ("administrator", "update", {"sets_password": True}, ["password"]),
+        ("editor", "update", {}, []),
+        ("editor", "destroy", {}, ["delete"]),
+    ],
+)
+def test_role_rules_are_the_services_for_every_writer(role, action, changes, broken):
+    assert services.role_rule_violations(role, action, **changes) == broken
