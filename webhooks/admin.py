@@ -188,7 +188,9 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Send again now")
     def retry_now(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
-        count = queryset.update(state=Delivery.State.PENDING, next_attempt_at=timezone.now(), locked_until=None)
+        count = queryset.update(
+            state=Delivery.State.PENDING, next_attempt_at=timezone.now(), locked_until=None, lease_token=""
+        )
         self.message_user(request, f"{count} deliveries queued again.", messages.SUCCESS)
 
 

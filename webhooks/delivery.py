@@ -23,7 +23,6 @@ import json
 import re
 import secrets
 import time
-from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode, urljoin
 
@@ -32,7 +31,7 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from wcompat import conf, safe_http
-from webhooks import conf as webhook_settings, topics
+from webhooks import conf as webhook_settings, queue, topics
 from webhooks.models import Delivery, DeliveryAttempt, Webhook
 
 WOOCOMMERCE_VERSION = "9.8.5"
@@ -138,17 +137,22 @@ def send(url: str, method: str, body: bytes, headers: dict[str, str], *, timeout
 
 
 def deliver(delivery: Delivery) -> None:
-    """One attempt at a leased delivery, recorded; then its next state, and the webhook's."""
+    """One attempt at a delivery this worker claimed, recorded; then its next state, and the webhook's.
+
+    The lease is taken again just before the send, and the outcome is recorded only while the row is still
+    this worker's (webhooks.queue): a worker whose lease ran out sends nothing, or records nothing."""
     webhook = Webhook.objects.select_related("user").filter(pk=delivery.webhook_id).first()
     if webhook is None:
         delivery.delete()  # the webhook was deleted meanwhile: nothing to send it to
+        return
+    if not queue.renew(delivery):
         return
     if delivery.kind == Delivery.Kind.PING:
         ping(delivery, webhook)
         return
     if delivery.attempts and webhook.status != Webhook.Status.ACTIVE:
         # A paused or disabled webhook gets no retries (the first attempt went, as in WooCommerce).
-        _finish(delivery, Delivery.State.FAILED)
+        queue.settle(delivery, state=Delivery.State.FAILED)
         return
     body = php_json(payload_for(delivery, webhook))
     started = time.monotonic()
@@ -161,12 +165,15 @@ def deliver(delivery: Delivery) -> None:
     )
     succeeded = answer.status in SUCCESS
     with transaction.atomic():
+        if succeeded:
+            mine = queue.settle(delivery, state=Delivery.State.DELIVERED)
+        else:
+            active = Webhook.objects.filter(pk=webhook.pk, status=Webhook.Status.ACTIVE).exists()
+            mine = queue.retry_or_give_up(delivery, active=active)
+        if not mine:
+            return  # another worker has it now: this attempt is neither logged nor counted
         _log(delivery, answer, started)
         _count(webhook, succeeded)
-        if succeeded:
-            _finish(delivery, Delivery.State.DELIVERED)
-        else:
-            _retry_or_give_up(delivery)
     # WooCommerce pings again after each save of a webhook whose ping has not been answered yet.
     if (
         succeeded
@@ -202,26 +209,6 @@ def _count(webhook: Webhook, succeeded: bool) -> None:
     )
 
 
-def _finish(delivery: Delivery, state: str) -> None:
-    Delivery.objects.filter(pk=delivery.pk).update(state=state, attempts=F("attempts") + 1, locked_until=None)
-
-
-def backoff(attempts: int) -> timedelta:
-    """The wait before the next attempt: the first wait, doubled after each failure, at most a day."""
-    return timedelta(seconds=min(webhook_settings.get("WEBHOOK_RETRY_SECONDS") * 2 ** (attempts - 1), 86400))
-
-
-def _retry_or_give_up(delivery: Delivery) -> None:
-    attempts = delivery.attempts + 1
-    active = Webhook.objects.filter(pk=delivery.webhook_id, status=Webhook.Status.ACTIVE).exists()
-    if attempts >= webhook_settings.get("WEBHOOK_MAX_ATTEMPTS") or not active:
-        _finish(delivery, Delivery.State.FAILED)
-        return
-    Delivery.objects.filter(pk=delivery.pk).update(
-        attempts=attempts, next_attempt_at=timezone.now() + backoff(attempts), locked_until=None
-    )
-
-
 #
 # Pings
 #
@@ -253,7 +240,10 @@ def ping(delivery: Delivery, webhook: Webhook) -> None:
         if answer.status in (302, 303):
             method, body, headers = "GET", b"", {"User-Agent": USER_AGENT}
     with transaction.atomic():
+        if not queue.settle(
+            delivery, state=Delivery.State.DELIVERED if answer.status == 200 else Delivery.State.FAILED
+        ):
+            return
         _log(delivery, answer, started)
         if answer.status == 200:
             Webhook.objects.filter(pk=webhook.pk).update(pending_delivery=False, date_modified=timezone.now())
-        _finish(delivery, Delivery.State.DELIVERED if answer.status == 200 else Delivery.State.FAILED)

@@ -17,9 +17,9 @@ from django.utils import timezone
 _SQL = {
     "postgresql": (
         "INSERT INTO webhooks_delivery"
-        " (webhook_id, kind, topic, resource_id, delivery_id, state, attempts, next_attempt_at, created)"
+        " (webhook_id, kind, topic, resource_id, delivery_id, state, attempts, next_attempt_at, created, lease_token)"
         " SELECT w.id, 'event', w.topic, e.resource_id, replace(gen_random_uuid()::text, '-', ''), 'pending', 0,"
-        " %s, %s FROM webhooks_webhook w"
+        " %s, %s, '' FROM webhooks_webhook w"
         " JOIN unnest(%s::text[], %s::bigint[]) AS e(topic, resource_id) ON e.topic = w.topic"
         " WHERE w.status = 'active' AND w.delivery_url <> '' AND NOT EXISTS (SELECT 1 FROM webhooks_delivery d"
         " WHERE d.webhook_id = w.id AND d.topic = w.topic AND d.resource_id = e.resource_id"
@@ -27,8 +27,8 @@ _SQL = {
     ),
     "sqlite": (
         "INSERT INTO webhooks_delivery"
-        " (webhook_id, kind, topic, resource_id, delivery_id, state, attempts, next_attempt_at, created)"
-        " SELECT w.id, 'event', w.topic, e.resource_id, lower(hex(randomblob(16))), 'pending', 0, %s, %s"
+        " (webhook_id, kind, topic, resource_id, delivery_id, state, attempts, next_attempt_at, created, lease_token)"
+        " SELECT w.id, 'event', w.topic, e.resource_id, lower(hex(randomblob(16))), 'pending', 0, %s, %s, ''"
         " FROM webhooks_webhook w JOIN (SELECT json_extract(value, '$[0]') AS topic,"
         " json_extract(value, '$[1]') AS resource_id FROM json_each(%s)) e ON e.topic = w.topic"
         " WHERE w.status = 'active' AND w.delivery_url <> '' AND NOT EXISTS (SELECT 1 FROM webhooks_delivery d"

@@ -101,6 +101,8 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     locked_until = models.DateTimeField(_("leased until"), null=True, blank=True)
+    # The lease's owner: every change a worker makes to a claimed row is guarded by it (webhooks.queue).
+    lease_token = models.CharField(_("lease token"), max_length=32, blank=True, default="", db_default="")
     created = models.DateTimeField(_("queued"), default=timezone.now)
 
     class Meta:

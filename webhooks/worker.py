@@ -9,53 +9,19 @@ side by side, on one machine or many.
 
 import logging
 import time
-from datetime import timedelta
 
-from django.db import DatabaseError, close_old_connections, connection, transaction
-from django.db.models import Q
-from django.utils import timezone
+from django.db import DatabaseError, close_old_connections, connection
 
 from wcompat.apps import close_read_only_connections
 from wcompat.exceptions import drop_failed_connections, is_database_unavailable
-from webhooks import conf as webhook_settings
+from webhooks import conf as webhook_settings, queue
 from webhooks.delivery import deliver
-from webhooks.models import Delivery, DeliveryAttempt
 
 logger = logging.getLogger(__name__)
-CLAIM = 10
+
+
+# Seconds between two prunes of the delivery log.
 PRUNE_EVERY = 3600
-
-
-def lease() -> timedelta:
-    """Longer than the slowest delivery (its timeout), so only a dead worker's lease runs out."""
-    timeout = max(webhook_settings.get("WEBHOOK_TIMEOUT"), webhook_settings.get("WEBHOOK_PING_TIMEOUT") * (1 + 5))
-    return timedelta(seconds=timeout + max(1.0, timeout / 2))
-
-
-def claim(limit: int = CLAIM) -> list[Delivery]:
-    """Lease up to `limit` due deliveries for this worker."""
-    now = timezone.now()
-    due = (
-        Delivery.objects.filter(state=Delivery.State.PENDING, next_attempt_at__lte=now)
-        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-        .order_by("next_attempt_at", "id")
-    )
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            due = due.select_for_update(skip_locked=True)
-        ids = list(due.values_list("id", flat=True)[:limit])
-        if ids:
-            Delivery.objects.filter(id__in=ids).update(locked_until=now + lease())
-    return list(Delivery.objects.filter(id__in=ids).order_by("next_attempt_at", "id"))
-
-
-def prune() -> int:
-    """Forget deliveries (and their log) finished more than WCOMPAT_WEBHOOK_LOG_DAYS ago."""
-    cutoff = timezone.now() - timedelta(days=webhook_settings.get("WEBHOOK_LOG_DAYS"))
-    old = Delivery.objects.filter(created__lt=cutoff).exclude(state=Delivery.State.PENDING)
-    DeliveryAttempt.objects.filter(delivery__in=old).delete()
-    deleted, _ = old.delete()
-    return deleted
 
 
 class Worker:
@@ -71,9 +37,9 @@ class Worker:
     def _work(self) -> list:
         """Prune when due, then claim and send what is due; the claimed batch."""
         if time.monotonic() - self.last_prune > PRUNE_EVERY:
-            prune()
+            queue.prune()
             self.last_prune = time.monotonic()
-        batch = claim()
+        batch = queue.claim()
         for delivery in batch:
             if not self.running:
                 break

@@ -16,7 +16,7 @@ from tests.factories import CustomerFactory
 from tests.webhooks.conftest import SECRET, run_worker, subscribe
 from webhooks import delivery as delivery_module
 from webhooks.models import Delivery, DeliveryAttempt, Webhook
-from webhooks.worker import prune
+from webhooks.queue import prune
 
 pytestmark = pytest.mark.django_db
 

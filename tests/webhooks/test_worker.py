@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from webhooks.models import Delivery, Webhook
-from webhooks.worker import claim, lease
+from webhooks.queue import claim, lease
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +47,61 @@ def test_a_lease_that_ran_out_is_claimed_again(webhook):
 def test_the_lease_outlasts_the_slowest_delivery(settings):
     settings.WCOMPAT_WEBHOOK_TIMEOUT = 60
     assert lease() == timedelta(seconds=90)
+
+
+#
+# The lease guards every change: a worker whose lease ran out changes nothing
+#
+
+
+@pytest.fixture
+def subscribed(api, receiver):
+    from tests.webhooks.conftest import subscribe
+
+    webhook = subscribe(api, receiver, "customer.updated")
+    Delivery.objects.filter(kind=Delivery.Kind.PING).delete()
+    return Webhook.objects.get(pk=webhook["id"])
+
+
+def test_a_row_another_worker_claimed_meanwhile_is_not_sent(api, subscribed, receiver):
+    from webhooks.delivery import deliver
+
+    customer = api.post("/wp-json/wc/v3/customers", {"email": "ada@example.com"}, format="json").json()
+    [mine] = claim()
+    # This worker was slow to reach the row: its lease ran out and another worker claimed it.
+    Delivery.objects.filter(pk=mine.pk).update(locked_until=timezone.now() - timedelta(seconds=1))
+    [theirs] = claim()
+    deliver(mine)
+    assert receiver.requests == []
+    stored = Delivery.objects.get(pk=mine.pk)
+    assert (stored.attempts, stored.state, stored.lease_token) == (0, "pending", theirs.lease_token)
+    deliver(theirs)
+    assert [request.headers["X-WC-Webhook-Resource"] for request in receiver.deliveries()] == ["customer"]
+    assert Delivery.objects.get(pk=mine.pk).attempts == 1
+    assert customer["id"] == Delivery.objects.get(pk=mine.pk).resource_id
+
+
+def test_an_outcome_that_arrives_after_the_lease_ran_out_changes_nothing(api, subscribed, receiver, monkeypatch):
+    from webhooks import delivery as delivery_module
+
+    receiver.statuses = [500]
+    api.post("/wp-json/wc/v3/customers", {"email": "ada@example.com"}, format="json")
+    [mine] = claim()
+    real_send = delivery_module.send
+    taken = []
+
+    def send_then_lose_the_lease(*args, **kwargs):
+        answer = real_send(*args, **kwargs)  # the real receiver answers 500 ...
+        # ... after so long that the lease ran out and another worker claimed the row.
+        Delivery.objects.filter(pk=mine.pk).update(locked_until=timezone.now() - timedelta(seconds=1))
+        taken.extend(claim())
+        return answer
+
+    monkeypatch.setattr(delivery_module, "send", send_then_lose_the_lease)
+    delivery_module.deliver(mine)
+    assert (len(receiver.deliveries()), len(taken)) == (1, 1)
+    stored = Delivery.objects.get(pk=mine.pk)
+    # Neither the attempt nor the failure is recorded: the other worker will make (and count) its own.
+    assert (stored.attempts, stored.state, stored.lease_token) == (0, "pending", taken[0].lease_token)
+    assert not stored.log.exists()
+    assert Webhook.objects.get(pk=subscribed.pk).failure_count == 0
