@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from config.views import bare_json
+from config.views import bare_json, healthz
 from wcompat.routers import ROUTES, wp_path
 from wcompat.views import NamespaceIndexView, NoRouteView, RootIndexView
 
@@ -20,6 +20,8 @@ resources = [path("wp-json/", include("customers.urls")), path("wp-json/", inclu
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # For load balancers and monitors: 200 when the database answers, 503 otherwise (no authentication).
+    path("healthz", healthz, name="healthz"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),

@@ -1,16 +1,38 @@
 """Views of the project itself: JSON answers for what fails before a REST view runs, and the benchmark's
 framework ceiling."""
 
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
+from django.views.decorators.http import require_safe
 
 from wcompat import conf
 from wcompat.error_codes import WcErrorCode
+from wcompat.exceptions import RETRY_AFTER, drop_failed_connections
 
 
 def bare_json(request):
     """The smallest JSON answer Django gives through the same server (scripts/benchmark.py)."""
     return JsonResponse({"ok": True, "name": "bare"})
+
+
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    """GET /healthz, for load balancers and monitors: 200 when the database answers, 503 when it does not.
+
+    No authentication and nothing secret: the status of the process and of its database, in JSON."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        drop_failed_connections(error)
+        response = JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER)
+    else:
+        response = JsonResponse({"status": "ok", "database": "ok"})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _rest_error(code: WcErrorCode) -> HttpResponse:

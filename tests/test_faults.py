@@ -70,6 +70,8 @@ def test_postgresql_stopped_then_started(postgres_cluster, tmp_path):
         subprocess.run([str(THROWAWAY), str(directory), "--pause"], check=True)
         for _ in range(4):  # every worker, each with its broken connection
             assert_unavailable(requests.get(server + URL, headers=headers(store), timeout=20))
+        health = requests.get(server + "/healthz", timeout=5)
+        assert (health.status_code, health.json()) == (503, {"status": "unavailable", "database": "unavailable"})
         response = requests.post(server + URL, json={"email": "down@woo.local"}, headers=headers(store), timeout=20)
         assert_unavailable(response)
         subprocess.run([str(THROWAWAY), str(directory), "--resume"], check=True)
@@ -77,6 +79,7 @@ def test_postgresql_stopped_then_started(postgres_cluster, tmp_path):
         wait_for(lambda: requests.get(server + URL, headers=headers(store), timeout=10).status_code == 200)
         for _ in range(4):
             assert requests.get(server + URL, headers=headers(store), timeout=10).status_code == 200
+        assert requests.get(server + "/healthz", timeout=5).json() == {"status": "ok", "database": "ok"}
         created = requests.post(server + URL, json={"email": "up@woo.local"}, headers=headers(store), timeout=10)
         assert created.status_code == 201
     finally:

@@ -62,3 +62,11 @@ def test_request_log_has_no_query_string_secret_or_signature(admin_key, caplog):
     logged = json.dumps(fields) + record.getMessage()
     for secret in (admin_key.consumer_secret, admin_key.plain_key, "SIG", "consumer_secret"):
         assert secret not in logged
+
+
+@pytest.mark.django_db
+def test_healthz_answers_without_credentials_and_without_secrets(client):
+    response = client.get("/healthz")
+    assert (response.status_code, response.json()) == (200, {"status": "ok", "database": "ok"})
+    assert response["Cache-Control"] == "no-store"
+    assert client.post("/healthz").status_code == 405
