@@ -13,8 +13,10 @@ from django.utils.safestring import mark_safe
 from wcompat.authentication import site_base_url
 from wcompat.exceptions import WcAPIException
 from webhooks import services, topics
+from webhooks.delivery import MAX_FAILURES
 from webhooks.models import Delivery, DeliveryAttempt, Webhook
 from webhooks.schema import VERSIONS
+from webhooks.selectors import queue_health
 
 RECENT_ATTEMPTS = 20
 
@@ -69,8 +71,10 @@ class WebhookForm(forms.ModelForm):
 @admin.register(Webhook)
 class WebhookAdmin(admin.ModelAdmin):
     form = WebhookForm
-    list_display = ("name", "status", "topic", "delivery_url", "failure_count", "api_version", "date_created")
+    list_display = ("name", "status_why", "topic", "delivery_url", "failure_count", "api_version", "date_created")
     list_filter = ("status", "topic", "api_version")
+    actions = ["enable_and_ping"]
+    change_list_template = "admin/webhooks/webhook/change_list.html"
     search_fields = ("name", "delivery_url")
     readonly_fields = (
         "user",
@@ -85,6 +89,24 @@ class WebhookAdmin(admin.ModelAdmin):
         ("State", {"fields": ("user", "failure_count", "pending_delivery", "date_created", "date_modified")}),
         ("Delivery log", {"fields": ("recent_deliveries",)}),
     )
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        # The queue's health above the list: what `manage.py webhooks_status` prints.
+        return super().changelist_view(request, {**(extra_context or {}), "queue_health": queue_health()})
+
+    @admin.display(description="Status", ordering="status")
+    def status_why(self, webhook: Webhook) -> str:
+        if webhook.status == Webhook.Status.DISABLED and webhook.failure_count > MAX_FAILURES:
+            return f"Disabled after {webhook.failure_count} failed deliveries in a row"
+        return webhook.get_status_display()
+
+    @admin.action(description="Enable again and send a ping")
+    def enable_and_ping(self, request: HttpRequest, queryset: QuerySet[Webhook]) -> None:
+        count = 0
+        for webhook in queryset:
+            services.webhook_enable(webhook=webhook)
+            count += 1
+        self.message_user(request, f"{count} webhook(s) enabled again; a ping is on its way.", messages.SUCCESS)
 
     def get_fieldsets(self, request: HttpRequest, obj: Webhook | None = None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -178,13 +200,80 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnlyAdmin):
-    """The queue: what waits to be sent (or retried), what was delivered, what failed for good."""
+    """The queue: what waits to be sent (or retried), what was delivered, what failed for good. A delivery's page
+    lists its attempts and says why it ended."""
 
-    list_display = ("id", "webhook", "kind", "topic", "resource_id", "state", "attempts", "next_attempt_at", "created")
+    list_display = (
+        "id",
+        "webhook",
+        "kind",
+        "topic",
+        "resource_link",
+        "delivery_id",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "created",
+    )
     list_filter = ("state", "kind", "topic")
     list_select_related = ("webhook",)
     search_fields = ("delivery_id",)
     actions = ["retry_now"]
+    fields = (
+        "webhook",
+        "kind",
+        "topic",
+        "resource_link",
+        "delivery_id",
+        "state",
+        "why",
+        "attempts",
+        "next_attempt_at",
+        "locked_until",
+        "created",
+        "attempt_log",
+    )
+    readonly_fields = fields
+
+    @admin.display(description="Resource")
+    def resource_link(self, delivery: Delivery) -> str:
+        url = topics.admin_url(delivery.topic, delivery.resource_id)
+        label = f"{topics.resource(delivery.topic)} #{delivery.resource_id}" if delivery.resource_id else "—"
+        return format_html('<a href="{}">{}</a>', url, label) if url else label
+
+    @admin.display(description="Why it is in this state")
+    def why(self, delivery: Delivery) -> str:
+        last = delivery.log.order_by("-attempt", "-id").first()
+        if delivery.state == Delivery.State.PENDING:
+            return "Waiting for its first attempt." if last is None else f"Retried after attempt {last.attempt}."
+        if delivery.state == Delivery.State.DELIVERED:
+            return f"Answered {last.response_code} on attempt {last.attempt}." if last else "Delivered."
+        if last is None:
+            return "Failed: its webhook was no longer active."
+        reason = last.error or f"answered {last.response_code}"
+        return f"Failed for good after {last.attempt} attempt(s); the last one: {reason}."
+
+    @admin.display(description="Attempts")
+    def attempt_log(self, delivery: Delivery) -> str:
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} ms</td><td><code>{}</code></td></tr>",
+            (
+                (
+                    attempt.attempt,
+                    timezone.localtime(attempt.time).strftime("%Y-%m-%d %H:%M:%S"),
+                    attempt.response_code or "no answer",
+                    attempt.duration_ms,
+                    (attempt.error or attempt.response_body)[:500],
+                )
+                for attempt in delivery.log.order_by("attempt", "id")
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>Attempt</th><th>Time</th><th>Response</th><th>Duration</th><th>Body</th></tr>"
+            "</thead><tbody>{}</tbody></table>",
+            rows or mark_safe('<tr><td colspan="5">No attempt yet.</td></tr>'),
+        )
 
     @admin.action(description="Send again now")
     def retry_now(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
@@ -198,7 +287,17 @@ class DeliveryAdmin(ReadOnlyAdmin):
 class DeliveryAttemptAdmin(ReadOnlyAdmin):
     """The delivery log, kept WCOMPAT_WEBHOOK_LOG_DAYS days."""
 
-    list_display = ("time", "webhook", "topic", "attempt", "response_code", "duration_ms", "short_body")
+    list_display = (
+        "time",
+        "webhook",
+        "topic",
+        "delivery_link",
+        "resource_link",
+        "attempt",
+        "response_code",
+        "duration_ms",
+        "short_body",
+    )
     list_filter = ("delivery__webhook", "response_code")
     list_select_related = ("delivery__webhook",)
     date_hierarchy = "time"
@@ -210,6 +309,15 @@ class DeliveryAttemptAdmin(ReadOnlyAdmin):
     @admin.display(description="Topic")
     def topic(self, attempt: DeliveryAttempt) -> str:
         return attempt.delivery.topic
+
+    @admin.display(description="X-WC-Webhook-Delivery-ID")
+    def delivery_link(self, attempt: DeliveryAttempt) -> str:
+        url = reverse("admin:webhooks_delivery_change", args=[attempt.delivery_id])
+        return format_html('<a href="{}"><code>{}</code></a>', url, attempt.delivery.delivery_id)
+
+    @admin.display(description="Resource")
+    def resource_link(self, attempt: DeliveryAttempt) -> str:
+        return DeliveryAdmin.resource_link(None, attempt.delivery)
 
     @admin.display(description="Response body")
     def short_body(self, attempt: DeliveryAttempt) -> str:

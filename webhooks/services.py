@@ -149,6 +149,18 @@ def webhook_update(
     return webhook
 
 
+def webhook_enable(*, webhook: Webhook) -> Webhook:
+    """Make a webhook active again (one disabled after its failures, say), its failure count back to 0, and
+    queue a ping, as WooCommerce pings a webhook that is activated."""
+    with transaction.atomic():
+        Webhook.objects.filter(pk=webhook.pk).update(
+            status=Webhook.Status.ACTIVE, failure_count=0, pending_delivery=True, date_modified=timezone.now()
+        )
+        webhook.refresh_from_db()
+        queue_ping(webhook)
+    return webhook
+
+
 def webhook_delete(*, webhook: Webhook) -> None:
     """Delete the webhook; its queued deliveries and their log go with it."""
     Webhook.objects.filter(pk=webhook.pk).delete()

@@ -28,13 +28,17 @@ class WebhookResource:
     # WooCommerce's hooks per event (the `hooks` field of a webhook).
     hooks: dict[str, list[str]]
     render: Renderer
+    # The admin page of one resource by its id (the delivery log links it), if the resource has one.
+    admin_url: Callable[[int], str] | None = None
 
 
 _RESOURCES: dict[str, WebhookResource] = {}
 
 
-def register(name: str, *, hooks: dict[str, list[str]], render: Renderer) -> None:
-    _RESOURCES[name] = WebhookResource(name=name, hooks=hooks, render=render)
+def register(
+    name: str, *, hooks: dict[str, list[str]], render: Renderer, admin_url: Callable[[int], str] | None = None
+) -> None:
+    _RESOURCES[name] = WebhookResource(name=name, hooks=hooks, render=render, admin_url=admin_url)
 
 
 def all_topics() -> list[str]:
@@ -65,6 +69,12 @@ def event(topic: str) -> str:
 def hooks(topic: str) -> list[str]:
     registered = _RESOURCES.get(resource(topic))
     return list(registered.hooks.get(event(topic), [])) if registered else []
+
+
+def admin_url(topic: str, resource_id: int) -> str | None:
+    """The admin page of the resource a delivery is about, when its resource offers one."""
+    registered = _RESOURCES.get(resource(topic))
+    return registered.admin_url(resource_id) if registered and registered.admin_url and resource_id else None
 
 
 def render(topic: str, resource_id: int, *, namespace: str, owner, site_url: str) -> dict[str, Any]:

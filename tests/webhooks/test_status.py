@@ -6,8 +6,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
+from tests.factories import CustomerFactory
 from webhooks.models import Delivery, DeliveryAttempt, Webhook
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +73,42 @@ def test_an_empty_queue_is_healthy():
     out = StringIO()
     call_command("webhooks_status", stdout=out)
     assert out.getvalue().splitlines()[-1].split() == ["all", "0", "-", "0", "0"]
+
+
+#
+# The same in the admin
+#
+
+
+def test_the_webhooks_list_shows_the_queue_and_why_a_webhook_was_disabled(admin_client, queue):
+    _busy, quiet = queue
+    Webhook.objects.filter(pk=quiet.pk).update(status="disabled", failure_count=6)
+    html = admin_client.get(reverse("admin:webhooks_webhook_changelist")).content.decode()
+    assert "Delivery queue" in html
+    assert "3 waiting;" in html
+    assert "1 in flight;" in html
+    assert "Disabled after 6 failed deliveries in a row" in html
+
+    response = admin_client.post(
+        reverse("admin:webhooks_webhook_changelist"), {"action": "enable_and_ping", "_selected_action": [quiet.pk]}
+    )
+    assert response.status_code == 302
+    quiet.refresh_from_db()
+    assert (quiet.status, quiet.failure_count) == ("active", 0)
+    assert Delivery.objects.filter(webhook=quiet, kind=Delivery.Kind.PING, state="pending").count() == 1
+
+
+def test_the_delivery_log_names_each_delivery_and_links_its_customer(admin_client, api):
+    customer = CustomerFactory()
+    webhook = Webhook.objects.create(topic="customer.updated", delivery_url="https://a.example/in", status="active")
+    delivery = Delivery.objects.create(
+        webhook=webhook, topic="customer.updated", resource_id=customer.pk, delivery_id="feed" * 8
+    )
+    DeliveryAttempt.objects.create(delivery=delivery, attempt=1, response_code=0, error="TimeoutError: too slow")
+    Delivery.objects.filter(pk=delivery.pk).update(state="failed", attempts=1)
+    log = admin_client.get(reverse("admin:webhooks_deliveryattempt_changelist")).content.decode()
+    assert "feed" * 8 in log
+    assert reverse("admin:customers_customer_change", args=[customer.pk]) in log
+    page = admin_client.get(reverse("admin:webhooks_delivery_change", args=[delivery.pk])).content.decode()
+    assert "Failed for good after 1 attempt(s); the last one: TimeoutError: too slow." in page
+    assert "<td>1</td>" in page
