@@ -16,6 +16,9 @@ _settings = AppSettings(
         "WEBHOOK_LOG_DAYS": 30,
         # Seconds a worker sleeps when the queue is empty.
         "WORKER_POLL_SECONDS": 1.0,
+        # Deliveries one worker process sends at once, and at most to one receiving host.
+        "WORKER_CONCURRENCY": 8,
+        "WEBHOOK_PER_HOST": 4,
     }
 )
 get = _settings.get

@@ -11,6 +11,7 @@ another worker claimed) changes nothing, and says so in its log.
 
 import logging
 import secrets
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
@@ -31,14 +32,23 @@ def lease() -> timedelta:
     return timedelta(seconds=timeout + max(1.0, timeout / 2))
 
 
-def claim(limit: int = CLAIM) -> list[Delivery]:
-    """Lease up to `limit` due deliveries for this worker, each under a token of its own."""
+def claim(
+    limit: int = CLAIM, *, busy: Iterable[tuple[int, int]] = (), skip_webhooks: Iterable[int] = ()
+) -> list[Delivery]:
+    """Lease up to `limit` due deliveries for this worker, each under a token of its own; none of a
+    (webhook, resource) pair in `busy` (being sent already) nor of the webhooks in `skip_webhooks` (their
+    receiving host has its share in flight)."""
     now = timezone.now()
     due = (
         Delivery.objects.filter(state=Delivery.State.PENDING, next_attempt_at__lte=now)
         .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
         .order_by("next_attempt_at", "id")
     )
+    skip = list(skip_webhooks)
+    if skip:
+        due = due.exclude(webhook_id__in=skip)
+    for webhook_id, resource_id in busy:
+        due = due.exclude(webhook_id=webhook_id, resource_id=resource_id)
     claimed = []
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -52,6 +62,11 @@ def claim(limit: int = CLAIM) -> list[Delivery]:
 
 def _mine(delivery: Delivery):
     return Delivery.objects.filter(pk=delivery.pk, lease_token=delivery.lease_token, state=Delivery.State.PENDING)
+
+
+def release(delivery: Delivery) -> None:
+    """Give a claimed row back to the queue unsent (another worker, or this one later, takes it)."""
+    _mine(delivery).update(locked_until=None, lease_token="")
 
 
 def renew(delivery: Delivery) -> bool:

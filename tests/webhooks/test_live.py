@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 SECRET = "crm-secret"
 
 
-def start_worker(store) -> subprocess.Popen:
+def start_worker(store, **extra: str) -> subprocess.Popen:
     env = {
         **store.env,
         "WCOMPAT_WEBHOOK_ALLOW_PRIVATE_URLS": "1",
@@ -33,6 +33,7 @@ def start_worker(store) -> subprocess.Popen:
         "WCOMPAT_WEBHOOK_TIMEOUT": "2",
         "WCOMPAT_WEBHOOK_PING_TIMEOUT": "0.3",
         "WCOMPAT_WORKER_POLL_SECONDS": "0.1",
+        **extra,
     }
     return subprocess.Popen([sys.executable, "manage.py", "run_worker"], cwd=ROOT, env=env)
 
@@ -84,3 +85,38 @@ def test_official_client_subscribes_and_a_killed_worker_still_delivers(http_serv
     deleted = wcapi.delete(f"webhooks/{webhook['id']}", params={"force": True})
     assert (deleted.status_code, deleted.json()["name"]) == (200, "CRM sync")
     assert wcapi.get(f"webhooks/{webhook['id']}").status_code == 404
+
+
+def test_a_dead_host_holds_its_share_of_the_worker_only(http_server, store):
+    """One worker process, four deliveries at once, two at most per host: a receiver that never answers holds
+    two, and every delivery to a healthy receiver arrives meanwhile, each customer's once."""
+    from tests.webhooks.receiver import Receiver, start_receiver
+
+    dead = start_receiver(Receiver(hold=threading.Event()))
+    healthy = start_receiver(Receiver())
+    wcapi = API(url=http_server, consumer_key=store.consumer_key, consumer_secret=store.consumer_secret, timeout=20)
+    # Two hosts on this machine: 127.0.0.1 and localhost.
+    urls = (f"{dead.url}/in", f"{healthy.url.replace('127.0.0.1', 'localhost')}/in")
+    webhooks = [
+        wcapi.post("webhooks", {"topic": "customer.created", "delivery_url": url, "secret": SECRET}).json()["id"]
+        for url in urls
+    ]
+    tag = f"conc{int(time.time() * 1000)}"
+    created = [wcapi.post("customers", {"email": f"{tag}-{n}@example.com"}).json()["id"] for n in range(12)]
+    worker = start_worker(
+        store, WCOMPAT_WORKER_CONCURRENCY="4", WCOMPAT_WEBHOOK_PER_HOST="2", WCOMPAT_WEBHOOK_TIMEOUT="60"
+    )
+    try:
+        wait_for(lambda: len(healthy.deliveries()) == 12, timeout=30)
+        assert sorted(json.loads(request.body)["id"] for request in healthy.deliveries()) == sorted(created)
+        # The dead host holds what it was sent, never more than its share at once (its ping timed out apart).
+        assert 1 <= len(dead.deliveries()) <= 2
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+        dead.hold.set()
+        for started in (dead, healthy):
+            started.server.shutdown()
+            started.server.server_close()
+        for webhook in webhooks:
+            wcapi.delete(f"webhooks/{webhook}", params={"force": True})

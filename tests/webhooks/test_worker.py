@@ -105,3 +105,19 @@ def test_an_outcome_that_arrives_after_the_lease_ran_out_changes_nothing(api, su
     assert (stored.attempts, stored.state, stored.lease_token) == (0, "pending", taken[0].lease_token)
     assert not stored.log.exists()
     assert Webhook.objects.get(pk=subscribed.pk).failure_count == 0
+
+
+#
+# Sending several at once
+#
+
+
+def test_claim_leaves_what_is_being_sent_and_full_hosts(webhook):
+    other = Webhook.objects.create(topic="customer.updated", delivery_url="https://b.example/in", status="active")
+    first = delivery(webhook, resource_id=1)
+    delivery(webhook, resource_id=2)
+    elsewhere = delivery(other, resource_id=1)
+    claimed = claim(10, busy={(webhook.pk, 2)}, skip_webhooks=[])
+    assert {item.pk for item in claimed} == {first.pk, elsewhere.pk}
+    Delivery.objects.update(locked_until=None, lease_token="")
+    assert {item.pk for item in claim(10, skip_webhooks=[webhook.pk])} == {elsewhere.pk}
