@@ -90,14 +90,7 @@ class Worker:
         with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="delivery") as pool:
             while self.running or in_flight:
                 self._refresh_connections()
-                try:
-                    started = self._work_concurrently(pool, in_flight)
-                except DatabaseError as error:
-                    if not is_database_unavailable(error):
-                        raise
-                    logger.warning("Database unavailable: %s", error)
-                    drop_failed_connections(error)
-                    started = []
+                started = self._waiting_out_the_database(lambda: self._work_concurrently(pool, in_flight))
                 if not in_flight:
                     if self.once:
                         return
@@ -107,6 +100,18 @@ class Worker:
                 done, _pending = wait(in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
                 for future in done:
                     in_flight.pop(future)
+
+    def _waiting_out_the_database(self, step) -> list:
+        """One step of the loop; a database that is down, unreachable or read-only is waited out with fresh
+        connections (the step started nothing), instead of ending the worker."""
+        try:
+            return step()
+        except DatabaseError as error:
+            if not is_database_unavailable(error):
+                raise
+            logger.warning("Database unavailable: %s", error)
+            drop_failed_connections(error)
+            return []
 
     def _refresh_connections(self) -> None:
         if not connection.in_atomic_block:  # (a test runs the worker inside its transaction)
@@ -120,15 +125,7 @@ class Worker:
             return
         while self.running:
             self._refresh_connections()
-            try:
-                batch = self._work()
-            except DatabaseError as error:
-                if not is_database_unavailable(error):
-                    raise
-                # Down, unreachable or read-only: wait, with fresh connections, instead of dying.
-                logger.warning("Database unavailable: %s", error)
-                drop_failed_connections(error)
-                batch = []
+            batch = self._waiting_out_the_database(self._work)
             if not batch:
                 if self.once:
                     return
