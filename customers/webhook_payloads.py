@@ -17,7 +17,6 @@ from wcompat.permissions import denied_for, has_capability
 
 def render_customer_for_webhook(customer_id: int, *, namespace: str, owner, site_url: str) -> dict[str, Any]:
     version = CustomerApiVersion.for_namespace(VERSIONS, namespace)
-    owner = owner if owner is not None and owner.is_active else None
     context = RenderContext(
         version=version,
         rest_base=f"{site_url.rstrip('/')}/wp-json",

@@ -194,3 +194,18 @@ def test_staff_who_change_a_webhooks_api_version_in_the_admin_become_its_owner(c
     assert response.status_code == 302
     stored_webhook.refresh_from_db()
     assert (stored_webhook.api_version, stored_webhook.user.username) == ("wc/v3", "editor")
+
+
+def test_a_webhook_of_an_inactive_owner_delivers_the_apis_403(api, receiver):
+    webhook = subscribe_as(api, receiver)
+    UserFactory(username="gone", admin=True, is_active=False)
+    Webhook.objects.filter(pk=webhook["id"]).update(user=UserFactory(username="gone"))
+    customer = CustomerFactory()
+    assert api.put(f"/wp-json/wc/v3/customers/{customer.pk}", {}, format="json").status_code == 200
+    run_worker()
+    [delivery] = receiver.deliveries()
+    assert json.loads(delivery.body) == {
+        "code": "woocommerce_rest_cannot_view",
+        "message": "Sorry, you cannot view this resource.",
+        "data": {"status": 403},
+    }
