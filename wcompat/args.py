@@ -260,8 +260,7 @@ def validate_args(
             )
     sanitizers = sanitizers or {}
     cleaned: dict[str, Any] = {}
-    invalid: dict[str, str] = {}
-    details: dict[str, dict[str, Any]] = {}
+    failures: dict[str, ArgError] = {}
     for name, schema in args.items():
         if name not in params:
             if "default" in schema:
@@ -273,27 +272,24 @@ def validate_args(
             else:
                 cleaned[name] = validate_value(params[name], schema, name, lenient=lenient)
         except ArgError as error:
-            invalid[name] = error.message
-            details[name] = {"code": error.code, "message": error.message, "data": error.data}
-    if invalid:
-        raise WcAPIException(
-            WcErrorCode.INVALID_PARAM,
-            f"Invalid parameter(s): {', '.join(invalid)}",
-            400,
-            params=invalid,
-            details=details,
-        )
+            failures[name] = error
+    if failures:
+        raise invalid_params_error(failures)
     return cleaned
+
+
+def invalid_params_error(failures: dict[str, ArgError]) -> WcAPIException:
+    """WordPress's rest_invalid_param for the arguments that failed: each one's message, and its own error."""
+    return WcErrorCode.INVALID_PARAM.error(
+        f"Invalid parameter(s): {', '.join(failures)}",
+        params={name: error.message for name, error in failures.items()},
+        details={
+            name: {"code": error.code, "message": error.message, "data": error.data} for name, error in failures.items()
+        },
+    )
 
 
 def nul_character_error(param: str, path: str) -> WcAPIException:
     """A value WordPress would store as given holds a NUL character, which no database column here can hold
     (PostgreSQL text cannot): refused in the shape of rest_invalid_param, naming where it is."""
-    message = f"{path} cannot contain a NUL character."
-    return WcAPIException(
-        WcErrorCode.INVALID_PARAM,
-        f"Invalid parameter(s): {param}",
-        400,
-        params={param: message},
-        details={param: {"code": WcErrorCode.INVALID_PARAM, "message": message, "data": None}},
-    )
+    return invalid_params_error({param: ArgError(WcErrorCode.INVALID_PARAM, f"{path} cannot contain a NUL character.")})

@@ -46,7 +46,7 @@ class WcErrorCode(ErrorCode):
     INVALID_ID = "woocommerce_rest_invalid_id", "Invalid resource ID.", 404
     AUTHENTICATION_ERROR = "woocommerce_rest_authentication_error", "", 401
     AUTHENTICATION_MISSING_PARAMETER = "woocommerce_rest_authentication_missing_parameter", "", 401
-    CANNOT_VIEW = "woocommerce_rest_cannot_view", "Sorry, you cannot view this resource.", 403
+    CANNOT_VIEW = "woocommerce_rest_cannot_view"
     CANNOT_CREATE = "woocommerce_rest_cannot_create"
     CANNOT_EDIT = "woocommerce_rest_cannot_edit"
     CANNOT_DELETE = "woocommerce_rest_cannot_delete"

@@ -173,12 +173,9 @@ class WcViewSet(GenericViewSet):
         """The path parameter naming the item (`id`, `customer_id`), on item routes."""
         return next(iter(self.kwargs), None)
 
-    def initial(self, request: Request, *args, **kwargs) -> None:
-        """DRF's own steps (content negotiation, versioning, authentication, permissions, throttling), with
-        WordPress's checks in its permission step, in WordPress's order (see the module's docstring)."""
-        super().initial(request, *args, **kwargs)
-
     def check_permissions(self, request: Request) -> None:
+        """WordPress's checks, in its order (see the module's docstring), as the permission step of DRF's own
+        `initial` (after content negotiation, versioning and authentication; before throttling)."""
         kwargs = self.kwargs
         check_key_scope(request, request.method)
         self.idempotency_claim = idempotency.begin(request, request.auth if isinstance(request.auth, ApiKey) else None)

@@ -190,6 +190,13 @@ class WebhookAdmin(admin.ModelAdmin):
         )
 
 
+def resource_link(delivery: Delivery) -> str:
+    """The resource a delivery is about, linked to its admin page when its resource registered one."""
+    url = topics.admin_url(delivery.topic, delivery.resource_id)
+    label = f"{topics.resource(delivery.topic)} #{delivery.resource_id}" if delivery.resource_id else "—"
+    return format_html('<a href="{}">{}</a>', url, label) if url else label
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -237,9 +244,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
     @admin.display(description="Resource")
     def resource_link(self, delivery: Delivery) -> str:
-        url = topics.admin_url(delivery.topic, delivery.resource_id)
-        label = f"{topics.resource(delivery.topic)} #{delivery.resource_id}" if delivery.resource_id else "—"
-        return format_html('<a href="{}">{}</a>', url, label) if url else label
+        return resource_link(delivery)
 
     @admin.display(description="Why it is in this state")
     def why(self, delivery: Delivery) -> str:
@@ -317,7 +322,7 @@ class DeliveryAttemptAdmin(ReadOnlyAdmin):
 
     @admin.display(description="Resource")
     def resource_link(self, attempt: DeliveryAttempt) -> str:
-        return DeliveryAdmin.resource_link(None, attempt.delivery)
+        return resource_link(attempt.delivery)
 
     @admin.display(description="Response body")
     def short_body(self, attempt: DeliveryAttempt) -> str:

@@ -1,7 +1,7 @@
 """The delivery queue's mechanics, apart from what makes a delivery WooCommerce's (webhooks.delivery):
 claiming due rows, the lease each one is sent under, settling its outcome, retrying with backoff, pruning.
 
-    batch = claim()                       # due rows, each leased to this worker under its own token
+    batch = claim()                       # due rows, leased to this worker under the claim's token
     if renew(row): ...send...             # the lease taken again just before the send: it covers that send
     if settle(row, state=...): ...        # the outcome, only if the row is still this worker's
 
@@ -35,7 +35,7 @@ def lease() -> timedelta:
 def claim(
     limit: int = CLAIM, *, busy: Iterable[tuple[int, int]] = (), skip_webhooks: Iterable[int] = ()
 ) -> list[Delivery]:
-    """Lease up to `limit` due deliveries for this worker, each under a token of its own; none of a
+    """Lease up to `limit` due deliveries for this worker, under this claim's token; none of a
     (webhook, resource) pair in `busy` (being sent already) nor of the webhooks in `skip_webhooks` (their
     receiving host has its share in flight)."""
     now = timezone.now()
@@ -49,14 +49,12 @@ def claim(
         due = due.exclude(webhook_id__in=skip)
     for webhook_id, resource_id in busy:
         due = due.exclude(webhook_id=webhook_id, resource_id=resource_id)
-    claimed = []
     with transaction.atomic():
         if connection.vendor == "postgresql":
             due = due.select_for_update(skip_locked=True)
-        for pk in list(due.values_list("id", flat=True)[:limit]):
-            token = secrets.token_hex(16)
-            Delivery.objects.filter(pk=pk).update(locked_until=now + lease(), lease_token=token)
-            claimed.append(pk)
+        claimed = list(due.values_list("id", flat=True)[:limit])
+        # One token per claim is enough: a row another worker claims later gets that worker's token.
+        Delivery.objects.filter(id__in=claimed).update(locked_until=now + lease(), lease_token=secrets.token_hex(16))
     return list(Delivery.objects.filter(id__in=claimed).order_by("next_attempt_at", "id"))
 
 

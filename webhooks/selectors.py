@@ -59,18 +59,23 @@ def queue_health(now: datetime | None = None) -> dict:
     attempts that failed in the last hour."""
     now = now or timezone.now()
     pending = Delivery.objects.filter(state=Delivery.State.PENDING)
-    rows = {
-        webhook_id: {"webhook": webhook_id, "depth": 0, "oldest_due_seconds": None, "in_flight": 0, "failures_1h": 0}
-        for webhook_id in Webhook.objects.order_by("id").values_list("id", flat=True)
-    }
+    rows: dict[int, dict] = {}
+
+    def row(webhook_id: int) -> dict:
+        # A webhook made between these reads still gets its row.
+        empty = {"webhook": webhook_id, "depth": 0, "oldest_due_seconds": None, "in_flight": 0, "failures_1h": 0}
+        return rows.setdefault(webhook_id, empty)
+
+    for webhook_id in Webhook.objects.order_by("id").values_list("id", flat=True):
+        row(webhook_id)
     for webhook_id, depth in pending.values_list("webhook_id").annotate(count=Count("id")).order_by():
-        rows[webhook_id]["depth"] = depth
+        row(webhook_id)["depth"] = depth
     due = pending.filter(next_attempt_at__lte=now).values_list("webhook_id").annotate(oldest=Min("next_attempt_at"))
     for webhook_id, oldest in due.order_by():
-        rows[webhook_id]["oldest_due_seconds"] = round((now - oldest).total_seconds(), 1)
+        row(webhook_id)["oldest_due_seconds"] = round((now - oldest).total_seconds(), 1)
     leased = pending.filter(locked_until__gt=now).values_list("webhook_id").annotate(count=Count("id")).order_by()
     for webhook_id, count in leased:
-        rows[webhook_id]["in_flight"] = count
+        row(webhook_id)["in_flight"] = count
     failed = (
         DeliveryAttempt.objects.filter(time__gte=now - timedelta(hours=1))
         .exclude(response_code__gte=200, response_code__lt=303)
@@ -79,7 +84,7 @@ def queue_health(now: datetime | None = None) -> dict:
         .order_by()
     )
     for webhook_id, count in failed:
-        rows[webhook_id]["failures_1h"] = count
+        row(webhook_id)["failures_1h"] = count
     webhooks = list(rows.values())
     ages = [row["oldest_due_seconds"] for row in webhooks if row["oldest_due_seconds"] is not None]
     return {
