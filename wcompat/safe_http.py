@@ -1,7 +1,7 @@
 """Outgoing HTTP requests as WordPress's wp_safe_remote_request() makes them: to public addresses only.
 
     check_url("https://hooks.example/in")  ->  SafeTarget(host, ip, port, ...)  or  UnsafeURL
-    post(target, body, headers, timeout=60)  ->  (status, body, error)
+    request(target, "POST", body, headers, timeout=60)  ->  Answer(status, body, headers, error)
 
 The URL must be http(s) with a host and no credentials; the host must resolve (over IPv4, as WordPress
 resolves it) to addresses outside the private, loopback, link-local, documentation, shared and multicast
@@ -14,12 +14,11 @@ As in wp_http_validate_url(), the site's own host (from `WCOMPAT_SITE_URL` alone
 the address check only: its port must still be 80, 443, 8080 or the site URL's own port.
 """
 
-import contextlib
-import http.client
 import ipaddress
+import re
 import socket
 import ssl
-import threading
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -118,77 +117,127 @@ def _blocked(address: str) -> bool:
     return any(ip in network for network in BLOCKED_NETWORKS)
 
 
-class _PinnedHTTPConnection(http.client.HTTPConnection):
-    """Connects to the checked address, speaks HTTP/1.0 (as WordPress's webhooks do)."""
-
-    _http_vsn = 10
-    _http_vsn_str = "HTTP/1.0"
-
-    def __init__(self, target: SafeTarget, timeout: float) -> None:
-        super().__init__(target.host, target.port, timeout=timeout)
-        self._ip = target.ip
-
-    def connect(self) -> None:
-        self.sock = socket.create_connection((self._ip, self.port), self.timeout)
-
-
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    _http_vsn = 10
-    _http_vsn_str = "HTTP/1.0"
-
-    def __init__(self, target: SafeTarget, timeout: float) -> None:
-        super().__init__(target.host, target.port, timeout=timeout, context=ssl.create_default_context())
-        self._ip = target.ip
-
-    def connect(self) -> None:
-        sock = socket.create_connection((self._ip, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
-
-
 @dataclass(frozen=True)
 class Answer:
     status: int  # 0 when no HTTP answer came (refused, timeout, TLS, DNS)
     body: str
-    headers: dict[str, str]
+    headers: dict[str, str]  # names in lower case
     error: str = ""
 
 
 def request(target: SafeTarget, method: str, body: bytes, headers: dict[str, str], *, timeout: float) -> Answer:
-    """One request to the checked address, over within `timeout` seconds in all (a receiver that drips its
-    answer is cut off, as cURL's total timeout cuts it); never raises for the network's failures."""
-    connection_class = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
-    connection = connection_class(target, timeout)
-    expired = threading.Event()
-    watchdog = threading.Timer(timeout, _cut_off, args=(connection, expired))
-    watchdog.daemon = True
-    watchdog.start()
+    """One HTTP/1.0 request to the checked address, over within `timeout` seconds in all (a receiver that drips
+    its answer is cut off, as cURL's total timeout cuts it); never raises for the network's failures.
+
+    HTTP/1.0 without keep-alive is one request per connection and an answer that ends when the connection does,
+    so the exchange is a few socket calls, each given what is left of the time."""
+    deadline = time.monotonic() + timeout
+    sock = None
     try:
-        connection.request(method, target.path, body=body, headers={"Host": _host_header(target), **headers})
-        response = connection.getresponse()
-        content = response.read(MAX_BODY)
-        if expired.is_set():
-            raise TimeoutError(f"Operation timed out after {timeout:g} seconds")
-        return Answer(
-            status=response.status,
-            body=content.decode("utf-8", "replace"),
-            headers=dict(response.getheaders()),
-        )
-    except (OSError, http.client.HTTPException, ssl.SSLError, ValueError):
-        if expired.is_set():
+        request_bytes = _request_bytes(target, method, body, headers)
+        sock = socket.create_connection((target.ip, target.port), _left(deadline, timeout))
+        if target.scheme == "https":
+            sock = _TLS.wrap_socket(sock, server_hostname=target.host)
+        sock.settimeout(_left(deadline, timeout))
+        sock.sendall(request_bytes)
+        return _read_answer(sock, deadline, timeout)
+    except (OSError, ValueError) as error:
+        if isinstance(error, TimeoutError | socket.timeout) or time.monotonic() >= deadline:
             error = TimeoutError(f"Operation timed out after {timeout:g} seconds")
         return Answer(status=0, body="", headers={}, error=f"{type(error).__name__}: {error}")
     finally:
-        watchdog.cancel()
-        connection.close()
+        if sock is not None:
+            sock.close()
 
 
-def _cut_off(connection: http.client.HTTPConnection, expired: threading.Event) -> None:
-    """Interrupt a request that outlived its timeout: shutting the socket down wakes a blocked read."""
-    expired.set()
-    sock = connection.sock
-    if sock is not None:
-        with contextlib.suppress(OSError):
-            sock.shutdown(socket.SHUT_RDWR)
+_TLS = ssl.create_default_context()
+# What is read of an answer's status line and headers.
+MAX_HEAD = 64 * 1024
+
+
+def _left(deadline: float, timeout: float) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError(f"Operation timed out after {timeout:g} seconds")
+    return left
+
+
+def _request_bytes(target: SafeTarget, method: str, body: bytes, headers: dict[str, str]) -> bytes:
+    """The request as sent: control characters in its path or headers are refused, as http.client refuses them."""
+    fields = {"Host": _host_header(target), **headers, "Content-Length": str(len(body))}
+    if _CONTROL.search(target.path) or any(
+        _CONTROL.search(f"{name}{value}".replace(" ", "")) for name, value in fields.items()
+    ):
+        raise ValueError("The request's path or a header holds a control character")
+    head = f"{method} {target.path} HTTP/1.0\r\n" + "".join(f"{name}: {value}\r\n" for name, value in fields.items())
+    return (head + "\r\n").encode("latin-1") + body
+
+
+_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+_BAD_FIELD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_END_OF_HEAD = re.compile(rb"\r?\n\r?\n")
+
+
+def _read_answer(sock: socket.socket, deadline: float, timeout: float) -> Answer:
+    """Status line, headers and (up to MAX_BODY of) the body, read until the connection ends or the answer's
+    Content-Length is in."""
+    data = b""
+    while not (end := _END_OF_HEAD.search(data)):
+        if len(data) > MAX_HEAD:
+            raise ValueError("The answer's headers are too long")
+        chunk = _recv(sock, deadline, timeout)
+        if not chunk:
+            raise ConnectionError("Remote end closed connection without response")
+        data += chunk
+    status, headers = _parse_head(data[: end.start()].decode("latin-1"))
+    length = headers.get("content-length", "")
+    wanted = min(int(length), MAX_BODY) if length.isdigit() else MAX_BODY
+    chunks, size = [data[end.end() :]], len(data) - end.end()
+    while size < wanted:
+        chunk = _recv(sock, deadline, timeout)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    content = b"".join(chunks)
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        content = _unchunked(content)
+    return Answer(status=status, body=content[:MAX_BODY].decode("utf-8", "replace"), headers=headers)
+
+
+def _recv(sock: socket.socket, deadline: float, timeout: float) -> bytes:
+    sock.settimeout(_left(deadline, timeout))
+    return sock.recv(65536)
+
+
+def _parse_head(head: str) -> tuple[int, dict[str, str]]:
+    status_line, *lines = head.replace("\r\n", "\n").split("\n")
+    version, _, rest = status_line.strip().partition(" ")
+    code = rest.strip()[:3]
+    if not version.startswith("HTTP/") or not (code.isdigit() and len(code) == 3):
+        raise ConnectionError(f"Bad status line: {status_line.strip()[:100]!r}")
+    headers: dict[str, str] = {}
+    for line in lines:
+        name, colon, value = line.partition(":")
+        if colon and name.strip():
+            headers[name.strip().lower()] = value.strip()
+    return int(code), headers
+
+
+def _unchunked(content: bytes) -> bytes:
+    """A chunked body's data (an HTTP/1.1 server may answer so even to HTTP/1.0); what cannot be parsed is kept."""
+    parts, rest = [], content
+    while rest:
+        size_line, sep, rest = rest.partition(b"\r\n")
+        try:
+            size = int(size_line.split(b";")[0].strip() or b"x", 16)
+        except ValueError:
+            return content
+        if not sep or size == 0:
+            break
+        parts.append(rest[:size])
+        rest = rest[size + 2 :]
+    return b"".join(parts)
 
 
 def _host_header(target: SafeTarget) -> str:

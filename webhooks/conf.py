@@ -15,10 +15,10 @@ _settings = AppSettings(
         # Days the delivery log is kept.
         "WEBHOOK_LOG_DAYS": 30,
         # Seconds a worker sleeps when the queue is empty.
-        "WORKER_POLL_SECONDS": 1.0,
+        "WORKER_POLL_SECONDS": 0.5,
         # Deliveries one worker process sends at once, and at most to one receiving host.
-        "WORKER_CONCURRENCY": 8,
-        "WEBHOOK_PER_HOST": 4,
+        "WORKER_CONCURRENCY": 64,
+        "WEBHOOK_PER_HOST": 32,
     }
 )
 get = _settings.get

@@ -23,11 +23,13 @@ import json
 import re
 import secrets
 import time
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urljoin
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
+from django.db.models.functions import Least
 from django.utils import timezone
 
 from wcompat import conf, safe_http
@@ -94,17 +96,29 @@ def signature(body: bytes, secret: str) -> str:
     return base64.b64encode(digest).decode("ascii")
 
 
-def payload_for(delivery: Delivery, webhook: Webhook) -> dict[str, Any]:
-    """What the body says: `{"id": N}` for a deletion, else the resource as the webhook's owner reads it."""
-    if topics.event(delivery.topic) == "deleted":
-        return {"id": delivery.resource_id}
-    return topics.render(
-        delivery.topic,
-        delivery.resource_id,
-        namespace=webhook.api_version,
-        owner=webhook.user,
-        site_url=site_url(webhook),
-    )
+def payloads_for(deliveries: list[Delivery], webhooks: dict[int, Webhook]) -> dict[int, dict[str, Any]]:
+    """What each delivery's body says, by delivery id: `{"id": N}` for a deletion, else the resource as the
+    webhook's owner reads it now (one read per webhook and topic, whatever the number of deliveries)."""
+    payloads: dict[int, dict[str, Any]] = {}
+    groups: dict[tuple[int, str], list[Delivery]] = {}
+    for delivery in deliveries:
+        if delivery.kind == Delivery.Kind.PING or delivery.webhook_id not in webhooks:
+            continue
+        if topics.event(delivery.topic) == "deleted":
+            payloads[delivery.pk] = {"id": delivery.resource_id}
+        else:
+            groups.setdefault((delivery.webhook_id, delivery.topic), []).append(delivery)
+    for (webhook_id, topic), group in groups.items():
+        webhook = webhooks[webhook_id]
+        rendered = topics.render(
+            topic,
+            list(dict.fromkeys(delivery.resource_id for delivery in group)),
+            namespace=webhook.api_version,
+            owner=webhook.user,
+            site_url=site_url(webhook),
+        )
+        payloads.update({delivery.pk: rendered[delivery.resource_id] for delivery in group})
+    return payloads
 
 
 def headers_for(delivery: Delivery, webhook: Webhook, body: bytes) -> dict[str, str]:
@@ -136,77 +150,164 @@ def send(url: str, method: str, body: bytes, headers: dict[str, str], *, timeout
     return safe_http.request(target, method, body, headers, timeout=timeout)
 
 
-def deliver(delivery: Delivery) -> None:
-    """One attempt at a delivery this worker claimed, recorded; then its next state, and the webhook's.
+@dataclass
+class Outbound:
+    """A claimed delivery made ready to go: the request, and the webhook as it was read for it."""
 
-    The lease is taken again just before the send, and the outcome is recorded only while the row is still
-    this worker's (webhooks.queue): a worker whose lease ran out sends nothing, or records nothing."""
-    webhook = Webhook.objects.select_related("user").filter(pk=delivery.webhook_id).first()
+    delivery: Delivery
+    webhook: Webhook
+    body: bytes
+    headers: dict[str, str]
+
+    @property
+    def is_ping(self) -> bool:
+        return self.delivery.kind == Delivery.Kind.PING
+
+
+@dataclass
+class Sent:
+    """What came back, and how long the attempt took."""
+
+    outbound: Outbound
+    answer: safe_http.Answer
+    duration_ms: int
+
+
+def prepare(delivery: Delivery, webhook: Webhook | None, payload: dict[str, Any] | None) -> Outbound | None:
+    """The request for a claimed delivery with its payload (payloads_for(), rendered just before the send, so
+    it carries the resource's latest state); None when there is nothing to send: the webhook was deleted
+    meanwhile (the row goes with it), or it is paused or disabled and this would be a retry (the first attempt
+    went, as in WooCommerce: it fails)."""
     if webhook is None:
-        delivery.delete()  # the webhook was deleted meanwhile: nothing to send it to
-        return
-    if not queue.renew(delivery):
-        return
+        delivery.delete()
+        return None
     if delivery.kind == Delivery.Kind.PING:
-        ping(delivery, webhook)
-        return
+        body = urlencode({"webhook_id": webhook.pk}).encode()
+        headers = {"User-Agent": USER_AGENT, "Content-Type": "application/x-www-form-urlencoded"}
+        return Outbound(delivery, webhook, body, headers)
     if delivery.attempts and webhook.status != Webhook.Status.ACTIVE:
-        # A paused or disabled webhook gets no retries (the first attempt went, as in WooCommerce).
         queue.settle(delivery, state=Delivery.State.FAILED)
-        return
-    body = php_json(payload_for(delivery, webhook))
+        return None
+    body = php_json(payload)
+    return Outbound(delivery, webhook, body, headers_for(delivery, webhook, body))
+
+
+def transmit(outbound: Outbound) -> Sent:
+    """The HTTP side of an attempt, and nothing else: no database, so any thread may run it."""
     started = time.monotonic()
-    answer = send(
-        webhook.delivery_url,
-        "POST",
-        body,
-        headers_for(delivery, webhook, body),
-        timeout=webhook_settings.get("WEBHOOK_TIMEOUT"),
-    )
-    succeeded = answer.status in SUCCESS
+    if outbound.is_ping:
+        answer = _ping(outbound)
+    else:
+        timeout = webhook_settings.get("WEBHOOK_TIMEOUT")
+        answer = send(outbound.webhook.delivery_url, "POST", outbound.body, outbound.headers, timeout=timeout)
+    return Sent(outbound, answer, int((time.monotonic() - started) * 1000))
+
+
+def record(results: list[Sent]) -> None:
+    """The outcomes of attempts this worker made, in one transaction: each delivery's next state (only while
+    the row is still this worker's, webhooks.queue), its log line, and the webhooks' failure counts."""
+    succeeded_hooks: set[int] = set()
     with transaction.atomic():
-        if succeeded:
-            mine = queue.settle(delivery, state=Delivery.State.DELIVERED)
-        else:
-            active = Webhook.objects.filter(pk=webhook.pk, status=Webhook.Status.ACTIVE).exists()
-            mine = queue.retry_or_give_up(delivery, active=active)
-        if not mine:
-            return  # another worker has it now: this attempt is neither logged nor counted
-        _log(delivery, answer, started)
-        _count(webhook, succeeded)
-    # WooCommerce pings again after each save of a webhook whose ping has not been answered yet.
-    if (
-        succeeded
-        and Webhook.objects.filter(pk=webhook.pk, pending_delivery=True, status=Webhook.Status.ACTIVE).exists()
-    ):
-        queue_ping(webhook)
+        log, counts = [], _FailureCounts()
+        delivered = queue.settle_delivered(
+            [sent.outbound.delivery for sent in results if not sent.outbound.is_ping and sent.answer.status in SUCCESS]
+        )
+        for sent in results:
+            delivery, webhook, answer = sent.outbound.delivery, sent.outbound.webhook, sent.answer
+            if sent.outbound.is_ping:
+                if _settle_ping(delivery, webhook, answer):
+                    log.append(_log_line(sent))
+                continue
+            succeeded = answer.status in SUCCESS
+            if succeeded:
+                mine = delivery.pk in delivered
+            else:
+                counts.flush(webhook.pk)  # whether a failure disables the webhook depends on the count before it
+                active = Webhook.objects.filter(pk=webhook.pk, status=Webhook.Status.ACTIVE).exists()
+                mine = queue.retry_or_give_up(delivery, active=active)
+            if not mine:
+                continue  # another worker has it now: this attempt is neither logged nor counted
+            log.append(_log_line(sent))
+            counts.add(webhook.pk, succeeded)
+            if succeeded and webhook.pending_delivery:
+                succeeded_hooks.add(webhook.pk)
+        counts.flush()
+        _write_log(log)
+    # WooCommerce pings again after each save of a webhook whose ping has not been answered yet; here after each
+    # delivery too. Only webhooks read with their ping pending are looked at: one saved since queued its own.
+    if succeeded_hooks:
+        waiting = Webhook.objects.filter(pk__in=succeeded_hooks, pending_delivery=True, status=Webhook.Status.ACTIVE)
+        for webhook in waiting:
+            queue_ping(webhook)
 
 
-def _log(delivery: Delivery, answer: safe_http.Answer, started: float) -> None:
-    DeliveryAttempt.objects.create(
-        delivery=delivery,
-        attempt=delivery.attempts + 1,
-        response_code=answer.status,
-        duration_ms=int((time.monotonic() - started) * 1000),
-        response_body=answer.body[:2000],
-        error=answer.error[:2000],
-    )
-
-
-def _count(webhook: Webhook, succeeded: bool) -> None:
-    """WC_Webhook's failure bookkeeping, done in the database so that parallel workers count right."""
-    now = timezone.now()
-    if succeeded:
-        Webhook.objects.filter(pk=webhook.pk).update(failure_count=0, date_modified=now)
+def deliver(delivery: Delivery) -> None:
+    """One attempt at a delivery this worker claimed, start to end: the lease taken again just before the send
+    (a worker whose lease ran out sends nothing), the send, the outcome recorded."""
+    webhook = Webhook.objects.select_related("user").filter(pk=delivery.webhook_id).first()
+    if webhook is not None and not queue.renew(delivery):
         return
-    too_many = When(failure_count__gt=MAX_FAILURES, then=Value(Webhook.Status.DISABLED))
-    Webhook.objects.filter(pk=webhook.pk).update(
-        status=Case(too_many, default=F("status")),
-        failure_count=Case(
-            When(failure_count__gt=MAX_FAILURES, then=F("failure_count")), default=F("failure_count") + 1
-        ),
-        date_modified=now,
-    )
+    payload = payloads_for([delivery], {webhook.pk: webhook} if webhook else {}).get(delivery.pk)
+    outbound = prepare(delivery, webhook, payload)
+    if outbound is not None:
+        record([transmit(outbound)])
+
+
+def _log_line(sent: Sent) -> tuple:
+    """A row of the delivery log (DeliveryAttempt), as _write_log() inserts it."""
+    delivery, answer = sent.outbound.delivery, sent.answer
+    body, error = answer.body[:2000], answer.error[:2000]
+    return (delivery.pk, delivery.attempts + 1, answer.status, sent.duration_ms, body, error)
+
+
+def _write_log(lines: list[tuple]) -> None:
+    """The log rows of a turn in one statement (the worker's hottest write: the ORM's bulk_create costs more than
+    the insert itself)."""
+    if not lines:
+        return
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    table = DeliveryAttempt._meta.db_table
+    columns = "delivery_id, attempt, response_code, duration_ms, response_body, error, time"
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s)", [(*line, now) for line in lines]
+        )
+
+
+class _FailureCounts:
+    """WC_Webhook's failure bookkeeping, done in the database so that parallel workers count right: a success
+    sets a webhook's count of failures in a row back to 0; a failure adds one, and one more than
+    MAX_FAILURES + 1 disables the webhook. The outcomes of one batch are written per webhook, in order."""
+
+    def __init__(self) -> None:
+        self.pending: dict[int, list[bool]] = {}
+
+    def add(self, webhook_id: int, succeeded: bool) -> None:
+        self.pending.setdefault(webhook_id, []).append(succeeded)
+
+    def flush(self, webhook_id: int | None = None) -> None:
+        for pk in [webhook_id] if webhook_id is not None else list(self.pending):
+            outcomes = self.pending.pop(pk, [])
+            if outcomes:
+                _count(pk, outcomes)
+
+
+def _count(webhook_id: int, outcomes: list[bool]) -> None:
+    """Outcomes in a row, oldest first, in one UPDATE: the failures after the last success count from 0 if there
+    was one; each failure when the count is above MAX_FAILURES disables the webhook instead of counting."""
+    cap = MAX_FAILURES + 1
+    changes: dict[str, Any] = {"date_modified": timezone.now()}
+    if True in outcomes:
+        failures = outcomes[::-1].index(True)
+        changes["failure_count"] = min(failures, cap)
+        if failures > cap:
+            changes["status"] = Webhook.Status.DISABLED
+    else:
+        failures = len(outcomes)
+        changes["failure_count"] = Least(F("failure_count") + failures, Value(cap))
+        too_many = When(failure_count__gt=cap - failures, then=Value(Webhook.Status.DISABLED))
+        changes["status"] = Case(too_many, default=F("status"))
+    Webhook.objects.filter(pk=webhook_id).update(**changes)
 
 
 #
@@ -224,26 +325,25 @@ def queue_ping(webhook: Webhook) -> None:
     Delivery.objects.create(webhook=webhook, kind=Delivery.Kind.PING, topic="ping", delivery_id=secrets.token_hex(16))
 
 
-def ping(delivery: Delivery, webhook: Webhook) -> None:
-    """WC_Webhook::deliver_ping(): `webhook_id=N`, unsigned, up to 5 redirects; only a final 200 clears it."""
-    started = time.monotonic()
-    url, method = webhook.delivery_url, "POST"
-    body = urlencode({"webhook_id": webhook.pk}).encode()
-    headers = {"User-Agent": USER_AGENT, "Content-Type": "application/x-www-form-urlencoded"}
+def _ping(outbound: Outbound) -> safe_http.Answer:
+    """WC_Webhook::deliver_ping()'s request: `webhook_id=N`, unsigned, up to 5 redirects followed."""
+    url, method, body, headers = outbound.webhook.delivery_url, "POST", outbound.body, outbound.headers
     answer = safe_http.Answer(status=0, body="", headers={}, error="too many redirects")
     for _redirect in range(MAX_REDIRECTS + 1):
         answer = send(url, method, body, headers, timeout=webhook_settings.get("WEBHOOK_PING_TIMEOUT"))
-        location = answer.headers.get("Location") or answer.headers.get("location")
+        location = answer.headers.get("location")
         if answer.status not in (301, 302, 303, 307, 308) or not location:
             break
         url = urljoin(url, location)
         if answer.status in (302, 303):
             method, body, headers = "GET", b"", {"User-Agent": USER_AGENT}
-    with transaction.atomic():
-        if not queue.settle(
-            delivery, state=Delivery.State.DELIVERED if answer.status == 200 else Delivery.State.FAILED
-        ):
-            return
-        _log(delivery, answer, started)
-        if answer.status == 200:
-            Webhook.objects.filter(pk=webhook.pk).update(pending_delivery=False, date_modified=timezone.now())
+    return answer
+
+
+def _settle_ping(delivery: Delivery, webhook: Webhook, answer: safe_http.Answer) -> bool:
+    """Only a final 200 clears the webhook's pending ping; False when the row is no longer this worker's."""
+    if not queue.settle(delivery, state=Delivery.State.DELIVERED if answer.status == 200 else Delivery.State.FAILED):
+        return False
+    if answer.status == 200:
+        Webhook.objects.filter(pk=webhook.pk).update(pending_delivery=False, date_modified=timezone.now())
+    return True

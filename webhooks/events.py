@@ -6,7 +6,8 @@ One INSERT … SELECT finds the active webhooks subscribed to each topic and que
 (webhook, resource): nothing is written when no webhook listens, and a write that rolls back takes its
 deliveries with it. While a delivery of the same (webhook, topic, resource) waits for its first attempt,
 another change queues nothing: the payload is rendered when it is sent, so it carries the latest state
-(WooCommerce coalesces the same way).
+(WooCommerce coalesces the same way). A delivery a worker has claimed may have been rendered already: a change
+then queues one of its own.
 """
 
 import json
@@ -23,7 +24,7 @@ _SQL = {
         " JOIN unnest(%s::text[], %s::bigint[]) AS e(topic, resource_id) ON e.topic = w.topic"
         " WHERE w.status = 'active' AND w.delivery_url <> '' AND NOT EXISTS (SELECT 1 FROM webhooks_delivery d"
         " WHERE d.webhook_id = w.id AND d.topic = w.topic AND d.resource_id = e.resource_id"
-        " AND d.state = 'pending' AND d.attempts = 0)"
+        " AND d.state = 'pending' AND d.attempts = 0 AND d.lease_token = '')"
     ),
     "sqlite": (
         "INSERT INTO webhooks_delivery"
@@ -33,7 +34,7 @@ _SQL = {
         " json_extract(value, '$[1]') AS resource_id FROM json_each(%s)) e ON e.topic = w.topic"
         " WHERE w.status = 'active' AND w.delivery_url <> '' AND NOT EXISTS (SELECT 1 FROM webhooks_delivery d"
         " WHERE d.webhook_id = w.id AND d.topic = w.topic AND d.resource_id = e.resource_id"
-        " AND d.state = 'pending' AND d.attempts = 0)"
+        " AND d.state = 'pending' AND d.attempts = 0 AND d.lease_token = '')"
     ),
 }
 
@@ -43,7 +44,7 @@ def queue(events: dict[str, list[int]]) -> None:
     pairs = [(topic, int(resource_id)) for topic, ids in events.items() for resource_id in ids]
     if not pairs:
         return
-    now = timezone.now()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())  # stored as the ORM stores it
     if connection.vendor == "postgresql":
         params = [now, now, [topic for topic, _ in pairs], [resource_id for _, resource_id in pairs]]
     else:

@@ -12,11 +12,12 @@ another worker claimed) changes nothing, and says so in its log.
 import logging
 import secrets
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db import connection
+from django.db.models import F
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from webhooks import conf as webhook_settings
 from webhooks.models import Delivery, DeliveryAttempt
@@ -35,36 +36,60 @@ def lease() -> timedelta:
 def claim(
     limit: int = CLAIM, *, busy: Iterable[tuple[int, int]] = (), skip_webhooks: Iterable[int] = ()
 ) -> list[Delivery]:
-    """Lease up to `limit` due deliveries for this worker, under this claim's token; none of a
+    """Lease up to `limit` due deliveries for this worker, oldest first, under this claim's token; none of a
     (webhook, resource) pair in `busy` (being sent already) nor of the webhooks in `skip_webhooks` (their
-    receiving host has its share in flight)."""
+    receiving host has its share in flight). One statement picks and leases the rows."""
+    if limit <= 0:
+        return []
     now = timezone.now()
-    due = (
-        Delivery.objects.filter(state=Delivery.State.PENDING, next_attempt_at__lte=now)
-        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-        .order_by("next_attempt_at", "id")
-    )
-    skip = list(skip_webhooks)
+    adapt = connection.ops.adapt_datetimefield_value
+    conditions, params = [], [adapt(now + lease()), secrets.token_hex(16), adapt(now), adapt(now)]
+    skip = [int(webhook_id) for webhook_id in skip_webhooks]
     if skip:
-        due = due.exclude(webhook_id__in=skip)
+        conditions.append(f" AND webhook_id NOT IN ({', '.join(['%s'] * len(skip))})")
+        params.extend(skip)
     for webhook_id, resource_id in busy:
-        due = due.exclude(webhook_id=webhook_id, resource_id=resource_id)
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            due = due.select_for_update(skip_locked=True)
-        claimed = list(due.values_list("id", flat=True)[:limit])
-        # One token per claim is enough: a row another worker claims later gets that worker's token.
-        Delivery.objects.filter(id__in=claimed).update(locked_until=now + lease(), lease_token=secrets.token_hex(16))
-    return list(Delivery.objects.filter(id__in=claimed).order_by("next_attempt_at", "id"))
+        conditions.append(" AND NOT (webhook_id = %s AND resource_id = %s)")
+        params.extend([int(webhook_id), int(resource_id)])
+    params.append(int(limit))
+    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM.format(conditions="".join(conditions), lock=lock), params)
+        rows = sorted(cursor.fetchall(), key=lambda row: (_utc(row[-1]), row[0]))
+    token = params[1]
+    return [Delivery.from_db(connection.alias, _CLAIMED, (*row[:-1], token)) for row in rows]
+
+
+def _utc(value: datetime | str) -> datetime:
+    """A datetime as a raw query returns it (SQLite: text, or naive), made comparable."""
+    value = parse_datetime(value) if isinstance(value, str) else value
+    return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
+
+
+# Pick the due rows no live lease holds and lease them, in one statement (PostgreSQL skips the rows another
+# worker's claim is locking; SQLite runs one writer at a time).
+_CLAIM = (
+    "UPDATE webhooks_delivery SET locked_until = %s, lease_token = %s WHERE id IN ("
+    "SELECT id FROM webhooks_delivery WHERE state = 'pending' AND next_attempt_at <= %s"
+    " AND (locked_until IS NULL OR locked_until < %s){conditions}"
+    " ORDER BY next_attempt_at, id LIMIT %s{lock})"
+    " RETURNING id, webhook_id, kind, topic, resource_id, delivery_id, state, attempts, next_attempt_at"
+)
+# What a claimed row is made of (the worker needs no more), and the lease token it was claimed under.
+_CLAIMED = ["id", "webhook_id", "kind", "topic", "resource_id", "delivery_id", "state", "attempts", "lease_token"]
 
 
 def _mine(delivery: Delivery):
     return Delivery.objects.filter(pk=delivery.pk, lease_token=delivery.lease_token, state=Delivery.State.PENDING)
 
 
-def release(delivery: Delivery) -> None:
-    """Give a claimed row back to the queue unsent (another worker, or this one later, takes it)."""
-    _mine(delivery).update(locked_until=None, lease_token="")
+def release(deliveries: list[Delivery]) -> None:
+    """Give claimed rows back to the queue unsent (another worker, or this one later, takes them)."""
+    for token in {delivery.lease_token for delivery in deliveries if delivery.lease_token}:
+        ids = [delivery.pk for delivery in deliveries if delivery.lease_token == token]
+        Delivery.objects.filter(pk__in=ids, lease_token=token, state=Delivery.State.PENDING).update(
+            locked_until=None, lease_token=""
+        )
 
 
 def renew(delivery: Delivery) -> bool:
@@ -89,10 +114,38 @@ def settle(
         changes["next_attempt_at"] = next_attempt_at
     settled = _mine(delivery).update(**changes)
     if not settled:
-        logger.warning(
-            "Delivery %s is no longer this worker's (its lease ran out): its outcome is dropped", delivery.pk
-        )
+        _dropped(delivery)
     return bool(settled)
+
+
+def settle_delivered(deliveries: list[Delivery]) -> set[int]:
+    """Several successful attempts recorded at once (in the caller's transaction): the ids of the rows that were
+    still this worker's; the others are left as they are."""
+    by_token: dict[str, list[int]] = {}
+    for delivery in deliveries:
+        if delivery.lease_token:
+            by_token.setdefault(delivery.lease_token, []).append(delivery.pk)
+    settled: set[int] = set()
+    with connection.cursor() as cursor:
+        for token, ids in by_token.items():
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                cursor.execute(_SETTLE_DELIVERED.format(ids=", ".join(["%s"] * len(chunk))), [token, *chunk])
+                settled.update(row[0] for row in cursor.fetchall())
+    for delivery in deliveries:
+        if delivery.pk not in settled:
+            _dropped(delivery)
+    return settled
+
+
+_SETTLE_DELIVERED = (
+    "UPDATE webhooks_delivery SET state = 'delivered', attempts = attempts + 1, locked_until = NULL,"
+    " lease_token = '' WHERE state = 'pending' AND lease_token = %s AND id IN ({ids}) RETURNING id"
+)
+
+
+def _dropped(delivery: Delivery) -> None:
+    logger.warning("Delivery %s is no longer this worker's (its lease ran out): its outcome is dropped", delivery.pk)
 
 
 def backoff(attempts: int) -> timedelta:

@@ -5,8 +5,9 @@ WooCommerce's hooks per event and how a payload is rendered (customers.apps):
 
     register("customer", hooks={"created": [...], "updated": [...], "deleted": [...]}, render=render_customer)
 
-A renderer takes the resource id, the webhook's API namespace (wc/v3), its owner and the site URL, and
-returns what a GET of the resource by the owner would answer: the object, or the error.
+A renderer takes resource ids, the webhook's API namespace (wc/v3), its owner and the site URL, and returns
+by id what a GET of each resource by the owner would answer: the object, or the error. (Several at once, so
+that a worker sending many deliveries reads their resources in one query.)
 
 WooCommerce accepts topics for coupons, orders, products and its own actions too; this project serves
 customers only, so a topic for anything else is refused like an invalid topic (a deliberate difference:
@@ -19,7 +20,7 @@ from typing import Any
 
 from wcompat.wordpress import sanitize_text_field
 
-Renderer = Callable[..., dict[str, Any]]
+Renderer = Callable[..., dict[int, dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,6 @@ def admin_url(topic: str, resource_id: int) -> str | None:
     return registered.admin_url(resource_id) if registered and registered.admin_url and resource_id else None
 
 
-def render(topic: str, resource_id: int, *, namespace: str, owner, site_url: str) -> dict[str, Any]:
-    """The payload of a delivery of `topic` for this resource, as the resource renders it."""
-    return _RESOURCES[resource(topic)].render(resource_id, namespace=namespace, owner=owner, site_url=site_url)
+def render(topic: str, resource_ids: list[int], *, namespace: str, owner, site_url: str) -> dict[int, dict[str, Any]]:
+    """The payloads of deliveries of `topic` for these resources, by id, as the resource renders them."""
+    return _RESOURCES[resource(topic)].render(resource_ids, namespace=namespace, owner=owner, site_url=site_url)

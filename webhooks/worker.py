@@ -1,7 +1,7 @@
 """The delivery worker: `python manage.py run_worker`.
 
-It leases due deliveries from the queue (a row at a time per worker, `FOR UPDATE SKIP LOCKED` on
-PostgreSQL; SQLite's write lock serialises the claim), sends each, and records the outcome. A lease lasts
+It leases due deliveries from the queue as it has room to send them (`FOR UPDATE SKIP LOCKED` on PostgreSQL;
+SQLite's write lock serialises the claim), sends them, and records the outcomes. A lease lasts
 longer than a delivery may take, so a worker killed in the middle of one leaves a row that another (or the
 restarted) worker claims once the lease runs out: deliveries arrive at least once. Several workers can run
 side by side, on one machine or many.
@@ -10,6 +10,7 @@ side by side, on one machine or many.
 import logging
 import time
 from collections import Counter
+from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from urllib.parse import urlsplit
 
@@ -18,7 +19,7 @@ from django.db import DatabaseError, close_old_connections, connection
 from wcompat.apps import close_read_only_connections
 from wcompat.exceptions import drop_failed_connections, is_database_unavailable
 from webhooks import conf as webhook_settings, queue
-from webhooks.delivery import deliver
+from webhooks.delivery import Outbound, Sent, payloads_for, prepare, record, transmit
 from webhooks.models import Delivery, Webhook
 
 logger = logging.getLogger(__name__)
@@ -26,86 +27,97 @@ logger = logging.getLogger(__name__)
 
 # Seconds between two prunes of the delivery log.
 PRUNE_EVERY = 3600
+# Seconds a turn of the loop waits for more sends to end before it records what came back.
+GATHER_SECONDS = 0.01
 
 
 class Worker:
+    """Claims due deliveries as there is room, sends them on `concurrency` threads and records what came back.
+
+    The threads only speak HTTP (webhooks.delivery.transmit); every database step stays in the worker's own
+    thread, short, and never open across a request: a claim, the payloads rendered, then the outcomes that came
+    back, in one transaction per turn of the loop. Never two deliveries of one (webhook, resource) at once, so a
+    receiver sees a resource's changes in order; never more than WCOMPAT_WEBHOOK_PER_HOST to one receiving host,
+    so a slow or dead host holds its own share of the threads only."""
+
     def __init__(self, *, once: bool = False, concurrency: int = 1) -> None:
-        """`concurrency` deliveries at once (threads); 1 sends them one after the other in this thread."""
         self.once = once
         self.concurrency = max(1, concurrency)
         self.running = True
         self.last_prune = 0.0
+        self.hosts = _Hosts()
 
     def stop(self, *_args) -> None:
-        logger.info("Stopping after the current delivery")
+        logger.info("Stopping after the deliveries under way")
         self.running = False
+
+    def run(self) -> None:
+        logger.info("Webhook worker started (%s at once)", self.concurrency)
+        in_flight: dict[Future, Outbound] = {}
+        with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="delivery") as pool:
+            while self.running or in_flight:
+                self._refresh_connections()
+                claimed = self._waiting_out_the_database(self._start, pool, in_flight)
+                if not in_flight:
+                    if claimed:
+                        continue  # none of it needed sending: look again at once
+                    if self.once:
+                        return
+                    time.sleep(webhook_settings.get("WORKER_POLL_SECONDS"))
+                    continue
+                # Back soon while the queue has more than there was room for; else when a send ends.
+                timeout = 0.005 if claimed else webhook_settings.get("WORKER_POLL_SECONDS")
+                done, _pending = wait(in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
+                if len(done) * 2 < len(in_flight):
+                    # Most sends are still under way: a moment more lets one turn record many outcomes (a turn's
+                    # database work costs little more for fifty than for one).
+                    time.sleep(GATHER_SECONDS)
+                    done = {future for future in in_flight if future.done()}
+                results = [sent for future in done if (sent := _result(future, in_flight.pop(future)))]
+                if results:
+                    self._waiting_out_the_database(_record, results)
+
+    def _start(self, pool: ThreadPoolExecutor, in_flight: dict[Future, Outbound]) -> list[Delivery]:
+        """Claim what there is room for (leaving busy pairs and full hosts), make it ready and start sending it;
+        the rows claimed."""
+        self._prune_when_due()
+        room = self.concurrency - len(in_flight)
+        if room <= 0 or not self.running:
+            return []
+        per_host = webhook_settings.get("WEBHOOK_PER_HOST")
+        load = Counter(self.hosts.of(outbound.webhook.pk) for outbound in in_flight.values())
+        busy = {(outbound.webhook.pk, outbound.delivery.resource_id) for outbound in in_flight.values()}
+        full = {host for host, sending in load.items() if sending >= per_host}
+        # No more than the receiving hosts have room for: rows claimed beyond it would only be given back.
+        headroom = sum(max(0, per_host - load[host]) for host in self.hosts.all())
+        batch = queue.claim(min(room, headroom), busy=busy, skip_webhooks=self.hosts.webhooks_of(full))
+        webhooks = Webhook.objects.select_related("user").in_bulk({delivery.webhook_id for delivery in batch})
+        self.hosts.learn(webhooks.values())
+        unsent, ready = [], []
+        for delivery in batch:
+            key, host = (delivery.webhook_id, delivery.resource_id), self.hosts.of(delivery.webhook_id)
+            if key in busy or load[host] >= per_host:
+                unsent.append(delivery)
+                continue
+            busy.add(key)
+            load[host] += 1
+            ready.append(delivery)
+        queue.release(unsent)
+        for outbound in _prepare(ready, webhooks):
+            in_flight[pool.submit(transmit, outbound)] = outbound
+        return batch
 
     def _prune_when_due(self) -> None:
         if time.monotonic() - self.last_prune > PRUNE_EVERY:
             queue.prune()
             self.last_prune = time.monotonic()
 
-    def _work(self) -> list:
-        """Prune when due, then claim and send what is due, one after the other; the claimed batch."""
-        self._prune_when_due()
-        batch = queue.claim()
-        for delivery in batch:
-            if not self.running:
-                queue.release(delivery)
-                continue
-            _send(delivery)
-        return batch
-
-    def _work_concurrently(self, pool: ThreadPoolExecutor, in_flight: dict[Future, Delivery]) -> list:
-        """Claim what there is room for and start sending it; the deliveries started.
-
-        Never two deliveries of one (webhook, resource) at once, so a receiver sees a resource's changes in
-        order; never more than WCOMPAT_WEBHOOK_PER_HOST to one receiving host, so a slow or dead host holds its
-        own share of the threads only."""
-        self._prune_when_due()
-        room = self.concurrency - len(in_flight)
-        if room <= 0 or not self.running:
-            return []
-        per_host = webhook_settings.get("WEBHOOK_PER_HOST")
-        hosts = _hosts({delivery.webhook_id for delivery in in_flight.values()})
-        load = Counter(hosts.get(delivery.webhook_id) for delivery in in_flight.values())
-        busy = {(delivery.webhook_id, delivery.resource_id) for delivery in in_flight.values()}
-        full = [webhook_id for webhook_id, host in hosts.items() if load[host] >= per_host]
-        batch = queue.claim(room, busy=busy, skip_webhooks=full)
-        hosts.update(_hosts({delivery.webhook_id for delivery in batch} - set(hosts)))
-        started = []
-        for delivery in batch:
-            key, host = (delivery.webhook_id, delivery.resource_id), hosts.get(delivery.webhook_id)
-            if key in busy or load[host] >= per_host:
-                queue.release(delivery)
-                continue
-            busy.add(key)
-            load[host] += 1
-            in_flight[pool.submit(_send_in_thread, delivery)] = delivery
-            started.append(delivery)
-        return started
-
-    def _run_concurrently(self) -> None:
-        in_flight: dict[Future, Delivery] = {}
-        with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="delivery") as pool:
-            while self.running or in_flight:
-                self._refresh_connections()
-                started = self._waiting_out_the_database(lambda: self._work_concurrently(pool, in_flight))
-                if not in_flight:
-                    if self.once:
-                        return
-                    time.sleep(webhook_settings.get("WORKER_POLL_SECONDS"))
-                    continue
-                timeout = 0.05 if started else webhook_settings.get("WORKER_POLL_SECONDS")
-                done, _pending = wait(in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
-                for future in done:
-                    in_flight.pop(future)
-
-    def _waiting_out_the_database(self, step) -> list:
+    def _waiting_out_the_database(self, step, *args) -> list:
         """One step of the loop; a database that is down, unreachable or read-only is waited out with fresh
-        connections (the step started nothing), instead of ending the worker."""
+        connections (the step did nothing that counts: a lease runs out and the row is sent again), instead of
+        ending the worker."""
         try:
-            return step()
+            return step(*args) or []
         except DatabaseError as error:
             if not is_database_unavailable(error):
                 raise
@@ -118,38 +130,73 @@ class Worker:
             close_old_connections()  # a connection the database dropped is replaced, as per request
             close_read_only_connections()
 
-    def run(self) -> None:
-        logger.info("Webhook worker started (%s at once)", self.concurrency)
-        if self.concurrency > 1:
-            self._run_concurrently()
-            return
-        while self.running:
-            self._refresh_connections()
-            batch = self._waiting_out_the_database(self._work)
-            if not batch:
-                if self.once:
-                    return
-                time.sleep(webhook_settings.get("WORKER_POLL_SECONDS"))
+
+class _Hosts:
+    """The receiving host of each webhook (as its delivery URL names it), read again every second: what the
+    per-host share is counted on (the URL a delivery goes to is read fresh for each send)."""
+
+    FRESH_FOR = 1.0
+
+    def __init__(self) -> None:
+        self.by_webhook: dict[int, str] = {}
+        self.read_at = float("-inf")
+
+    def _fresh(self) -> dict[int, str]:
+        if not self.by_webhook or time.monotonic() - self.read_at > self.FRESH_FOR:
+            self.by_webhook = {pk: _host(url) for pk, url in Webhook.objects.values_list("pk", "delivery_url")}
+            self.read_at = time.monotonic()
+        return self.by_webhook
+
+    def all(self) -> set[str]:
+        return set(self._fresh().values())
+
+    def of(self, webhook_id: int) -> str:
+        return self.by_webhook.get(webhook_id, "")
+
+    def webhooks_of(self, hosts: set[str]) -> list[int]:
+        return [pk for pk, host in self._fresh().items() if host in hosts] if hosts else []
+
+    def learn(self, webhooks: Iterable[Webhook]) -> None:
+        self.by_webhook.update({webhook.pk: _host(webhook.delivery_url) for webhook in webhooks})
 
 
-def _hosts(webhook_ids: set) -> dict[int, str]:
-    """The receiving host of each webhook (as its delivery URL names it)."""
-    urls = Webhook.objects.filter(pk__in=webhook_ids).values_list("pk", "delivery_url")
-    return {pk: (urlsplit(url).hostname or "").lower() for pk, url in urls}
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
 
 
-def _send(delivery: Delivery) -> None:
+def _prepare(deliveries: list[Delivery], webhooks: dict[int, Webhook]) -> list[Outbound]:
+    """The requests for these deliveries (those that need sending)."""
+    payloads = _logged(payloads_for, deliveries, deliveries, webhooks)
+    if payloads is None:
+        return []
+    ready = []
+    for delivery in deliveries:
+        outbound = _logged(prepare, [delivery], delivery, webhooks.get(delivery.webhook_id), payloads.get(delivery.pk))
+        if outbound is not None:
+            ready.append(outbound)
+    return ready
+
+
+def _record(results: list[Sent]) -> None:
+    _logged(record, [sent.outbound.delivery for sent in results], results)
+
+
+def _logged(step, deliveries: list[Delivery], *args):
+    """step(*args); when it fails (but for an unavailable database, which the loop waits out), the failure is
+    logged and None returned: the deliveries are left to their leases, which run out, and are sent again (at least
+    once), while the worker goes on."""
     try:
-        deliver(delivery)
+        return step(*args)
     except Exception as error:
-        # Its lease runs out and another attempt is made; the worker goes on.
-        logger.exception("Delivery %s failed unexpectedly", delivery.pk)
-        if is_database_unavailable(error):
-            drop_failed_connections(error)
+        if isinstance(error, DatabaseError) and is_database_unavailable(error):
+            raise
+        logger.exception("Deliveries %s: %s failed", [delivery.pk for delivery in deliveries], step.__name__)
+        return None
 
 
-def _send_in_thread(delivery: Delivery) -> None:
-    """A delivery sent by one of the worker's threads, each with its own database connection."""
-    close_old_connections()
-    close_read_only_connections()
-    _send(delivery)
+def _result(future: Future, outbound: Outbound) -> Sent | None:
+    try:
+        return future.result()
+    except Exception:
+        logger.exception("Delivery %s failed unexpectedly", outbound.delivery.pk)
+        return None

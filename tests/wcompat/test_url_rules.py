@@ -177,3 +177,76 @@ def test_a_request_reaches_a_real_receiver_with_its_host_path_and_body():
     port = receiver.server.server_address[1]
     assert (received.path, received.headers["Host"], received.body) == ("/in?x=1", f"127.0.0.1:{port}", b'{"a":1}')
     assert (answer.status, answer.body, answer.error) == (201, "answered 201", "")
+
+
+#
+# The HTTP/1.0 exchange, against raw sockets that answer as told
+#
+
+
+def raw_server(answer) -> tuple[safe_http.SafeTarget, list[bytes]]:
+    """A one-connection server: `answer(connection)` speaks to the client; what the client sent is kept."""
+    import contextlib
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    received: list[bytes] = []
+
+    def serve() -> None:
+        connection, _ = listener.accept()
+        with connection, listener:
+            received.append(connection.recv(65536))
+            with contextlib.suppress(OSError):  # the client hung up (a cut-off)
+                answer(connection)
+
+    threading.Thread(target=serve, daemon=True).start()
+    port = listener.getsockname()[1]
+    return safe_http.check_url(f"http://127.0.0.1:{port}/in", allow_private=True), received
+
+
+def test_an_answer_dripped_past_the_timeout_is_cut_off():
+    import time
+
+    def drip(connection) -> None:
+        connection.sendall(b"HTTP/1.0 200 OK\r\n")
+        for _ in range(30):
+            time.sleep(0.1)
+            connection.sendall(b"X-Drip: 1\r\n")
+
+    target, _ = raw_server(drip)
+    started = time.monotonic()
+    answer = safe_http.request(target, "POST", b"{}", {}, timeout=0.5)
+    assert time.monotonic() - started < 1.5
+    assert (answer.status, answer.error) == (0, "TimeoutError: Operation timed out after 0.5 seconds")
+
+
+def test_a_chunked_answer_is_read_as_its_data_and_headers_in_lower_case():
+    def chunked(connection) -> None:
+        connection.sendall(b"HTTP/1.1 302 Found\r\nLocation: /next\r\nTransfer-Encoding: chunked\r\n\r\n")
+        connection.sendall(b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n")
+
+    target, received = raw_server(chunked)
+    answer = safe_http.request(target, "POST", b'{"a":1}', {"Content-Type": "application/json"}, timeout=5)
+    assert (answer.status, answer.body, answer.headers["location"], answer.error) == (302, "hello world", "/next", "")
+    assert received[0].startswith(b"POST /in HTTP/1.0\r\nHost: 127.0.0.1:")
+    assert received[0].endswith(b'Content-Type: application/json\r\nContent-Length: 7\r\n\r\n{"a":1}')
+
+
+@pytest.mark.parametrize(
+    ("reply", "error"),
+    [
+        (b"", "ConnectionError: Remote end closed connection without response"),
+        (b"SSH-2.0-OpenSSH\r\n\r\n", "ConnectionError: Bad status line: 'SSH-2.0-OpenSSH'"),
+    ],
+)
+def test_no_answer_or_not_http_is_an_error(reply, error):
+    target, _ = raw_server(lambda connection: connection.sendall(reply))
+    answer = safe_http.request(target, "POST", b"{}", {}, timeout=5)
+    assert (answer.status, answer.error) == (0, error)
+
+
+def test_a_header_with_a_line_break_is_refused_before_anything_is_sent():
+    target = safe_http.SafeTarget(url="http://x/", scheme="http", host="x", ip="127.0.0.1", port=9, path="/")
+    answer = safe_http.request(target, "POST", b"", {"X-Evil": "a\r\nInjected: 1"}, timeout=1)
+    assert (answer.status, answer.error) == (0, "ValueError: The request's path or a header holds a control character")

@@ -1,6 +1,7 @@
 """A real HTTP receiver for webhook deliveries: it records every request and answers as told."""
 
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -16,11 +17,13 @@ class Received:
 
 @dataclass
 class Receiver:
-    """Answers each request with the next of `statuses` (the last one repeats); `hold` makes it wait first."""
+    """Answers each request with the next of `statuses` (the last one repeats); `hold` makes it wait first, and
+    `delay` seconds is how long each answer takes."""
 
     statuses: list[int] = field(default_factory=lambda: [200])
     requests: list[Received] = field(default_factory=list)
     hold: threading.Event | None = None
+    delay: float = 0.0
     arrived: threading.Event = field(default_factory=threading.Event)
     server: ThreadingHTTPServer | None = None
 
@@ -50,6 +53,8 @@ def start_receiver(receiver: Receiver) -> Receiver:
             receiver.arrived.set()
             if receiver.hold is not None:
                 receiver.hold.wait(30)
+            if receiver.delay:
+                time.sleep(receiver.delay)
             status = receiver.answer()
             self.send_response(status)
             self.send_header("Content-Type", "text/plain")

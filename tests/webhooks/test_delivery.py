@@ -124,6 +124,27 @@ def test_changes_while_a_delivery_waits_are_coalesced(api, receiver):
     assert json.loads(delivery.body)["first_name"] == "Three"  # rendered when sent: the latest state
 
 
+def test_a_change_made_while_its_delivery_is_being_sent_is_delivered_too(api, receiver, monkeypatch):
+    from webhooks import worker
+
+    customer = create_customer(api)
+    subscribe(api, receiver, "customer.updated")
+    api.put(f"/wp-json/wc/v3/customers/{customer['id']}", {"first_name": "Before"}, format="json")
+    real_prepare, changed = worker._prepare, []
+
+    def prepare_then_change_the_customer(deliveries, webhooks):
+        ready = real_prepare(deliveries, webhooks)  # the payloads are rendered ...
+        if any(outbound.delivery.kind == "event" for outbound in ready) and not changed:
+            # ... and the customer changes before the send
+            api.put(f"/wp-json/wc/v3/customers/{customer['id']}", {"first_name": "After"}, format="json")
+            changed.append(True)
+        return ready
+
+    monkeypatch.setattr(worker, "_prepare", prepare_then_change_the_customer)
+    run_worker()
+    assert [json.loads(request.body)["first_name"] for request in receiver.deliveries()] == ["Before", "After"]
+
+
 def test_a_paused_webhook_gets_nothing(api, receiver):
     webhook = subscribe(api, receiver, "customer.created")
     api.put(f"/wp-json/wc/v3/webhooks/{webhook['id']}", {"status": "paused"}, format="json")

@@ -120,3 +120,37 @@ def test_a_dead_host_holds_its_share_of_the_worker_only(http_server, store):
             started.server.server_close()
         for webhook in webhooks:
             wcapi.delete(f"webhooks/{webhook}", params={"force": True})
+
+
+def test_two_workers_and_a_slow_receiver_send_each_delivery_once(http_server, store):
+    """Two worker processes claim from one queue while every answer takes a while: no delivery is sent by both,
+    and each attempt is logged and counted once."""
+    from tests.webhooks.receiver import Receiver, start_receiver
+
+    slow = start_receiver(Receiver(delay=0.3))
+    wcapi = API(url=http_server, consumer_key=store.consumer_key, consumer_secret=store.consumer_secret, timeout=20)
+    webhook = wcapi.post(
+        "webhooks", {"topic": "customer.created", "delivery_url": f"{slow.url}/in", "secret": SECRET}
+    ).json()["id"]
+    tag = f"two{int(time.time() * 1000)}"
+    created = [wcapi.post("customers", {"email": f"{tag}-{n}@example.com"}).json()["id"] for n in range(16)]
+    workers = [start_worker(store, WCOMPAT_WORKER_CONCURRENCY="4") for _ in range(2)]
+    try:
+        wait_for(lambda: len(slow.deliveries()) >= 16, timeout=30)
+        time.sleep(1)  # anything sent twice would have arrived by now
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(10)
+        slow.server.shutdown()
+        slow.server.server_close()
+    delivery_ids = [request.headers["X-WC-Webhook-Delivery-ID"] for request in slow.deliveries()]
+    assert len(delivery_ids) == len(set(delivery_ids)) == 16
+    assert sorted(json.loads(request.body)["id"] for request in slow.deliveries()) == sorted(created)
+    rows = store.sql(
+        "SELECT d.state, d.attempts, (SELECT COUNT(*) FROM webhooks_deliveryattempt a WHERE a.delivery_id = d.id)"
+        " FROM webhooks_delivery d WHERE d.webhook_id = %s AND d.kind = 'event'",
+        (webhook,),
+    )
+    assert rows == [("delivered", 1, 1)] * 16
+    wcapi.delete(f"webhooks/{webhook}", params={"force": True})
