@@ -110,7 +110,11 @@ class Delivery(models.Model):
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         indexes = [
-            models.Index(fields=["state", "next_attempt_at"], name="webhooks_delivery_due"),
+            # The queue: pending rows only, in the order they are claimed (a claim reads the first few entries,
+            # whatever the number of rows delivered or queued).
+            models.Index(
+                fields=["next_attempt_at", "id"], name="webhooks_delivery_due", condition=models.Q(state="pending")
+            ),
             models.Index(fields=["webhook", "resource_id", "topic", "state"], name="webhooks_delivery_pending"),
             models.Index(fields=["created"], name="webhooks_delivery_created"),
         ]

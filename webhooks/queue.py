@@ -9,6 +9,7 @@ Every change of a claimed row is guarded by its lease token: a worker whose leas
 another worker claimed) changes nothing, and says so in its log.
 """
 
+import json
 import logging
 import secrets
 from collections.abc import Iterable
@@ -128,20 +129,27 @@ def settle_delivered(deliveries: list[Delivery]) -> set[int]:
     settled: set[int] = set()
     with connection.cursor() as cursor:
         for token, ids in by_token.items():
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                cursor.execute(_SETTLE_DELIVERED.format(ids=", ".join(["%s"] * len(chunk))), [token, *chunk])
-                settled.update(row[0] for row in cursor.fetchall())
+            cursor.execute(_SETTLE_DELIVERED[connection.vendor], [token, ids_param(ids)])
+            settled.update(row[0] for row in cursor.fetchall())
     for delivery in deliveries:
         if delivery.pk not in settled:
             _dropped(delivery)
     return settled
 
 
-_SETTLE_DELIVERED = (
+_SETTLE = (
     "UPDATE webhooks_delivery SET state = 'delivered', attempts = attempts + 1, locked_until = NULL,"
-    " lease_token = '' WHERE state = 'pending' AND lease_token = %s AND id IN ({ids}) RETURNING id"
+    " lease_token = '' WHERE state = 'pending' AND lease_token = %s AND "
 )
+_SETTLE_DELIVERED = {
+    "postgresql": _SETTLE + "id = ANY(%s) RETURNING id",
+    "sqlite": _SETTLE + "id IN (SELECT value FROM json_each(%s)) RETURNING id",
+}
+
+
+def ids_param(ids: list[int]):
+    """A list of ids as one parameter: an array on PostgreSQL, JSON text for SQLite's json_each()."""
+    return list(ids) if connection.vendor == "postgresql" else json.dumps(list(ids))
 
 
 def _dropped(delivery: Delivery) -> None:

@@ -11,7 +11,8 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
+from queue import Empty, SimpleQueue
 from urllib.parse import urlsplit
 
 from django.db import DatabaseError, close_old_connections, connection
@@ -45,7 +46,10 @@ class Worker:
         self.concurrency = max(1, concurrency)
         self.running = True
         self.last_prune = 0.0
+        self.refreshed = float("-inf")
         self.hosts = _Hosts()
+        # What the threads send back: (the request, what came of it, or None when sending itself failed).
+        self.finished: SimpleQueue[tuple[Outbound, Sent | None]] = SimpleQueue()
 
     def stop(self, *_args) -> None:
         logger.info("Stopping after the deliveries under way")
@@ -53,7 +57,7 @@ class Worker:
 
     def run(self) -> None:
         logger.info("Webhook worker started (%s at once)", self.concurrency)
-        in_flight: dict[Future, Outbound] = {}
+        in_flight: dict[int, Outbound] = {}  # by delivery id
         with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="delivery") as pool:
             while self.running or in_flight:
                 self._refresh_connections()
@@ -67,17 +71,42 @@ class Worker:
                     continue
                 # Back soon while the queue has more than there was room for; else when a send ends.
                 timeout = 0.005 if claimed else webhook_settings.get("WORKER_POLL_SECONDS")
-                done, _pending = wait(in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
-                if len(done) * 2 < len(in_flight):
-                    # Most sends are still under way: a moment more lets one turn record many outcomes (a turn's
-                    # database work costs little more for fifty than for one).
-                    time.sleep(GATHER_SECONDS)
-                    done = {future for future in in_flight if future.done()}
-                results = [sent for future in done if (sent := _result(future, in_flight.pop(future)))]
+                done = self._sends_ended(timeout, len(in_flight))
+                for outbound, _sent in done:
+                    in_flight.pop(outbound.delivery.pk)
+                results = [sent for _outbound, sent in done if sent is not None]
                 if results:
                     self._waiting_out_the_database(_record, results)
 
-    def _start(self, pool: ThreadPoolExecutor, in_flight: dict[Future, Outbound]) -> list[Delivery]:
+    def _sends_ended(self, timeout: float, under_way: int) -> list[tuple[Outbound, Sent | None]]:
+        """The sends that ended: the first within `timeout`, with all that ended by then; when most are still
+        under way, a moment more lets one turn record many (its database work costs little more for fifty
+        outcomes than for one)."""
+        try:
+            done = [self.finished.get(timeout=timeout)]
+        except Empty:
+            return []
+        for attempt in range(2):
+            while True:
+                try:
+                    done.append(self.finished.get_nowait())
+                except Empty:
+                    break
+            if attempt or len(done) * 2 >= under_way:
+                break
+            time.sleep(GATHER_SECONDS)
+        return done
+
+    def _send(self, outbound: Outbound) -> None:
+        """In a thread: the HTTP side of one attempt, its outcome handed back to the worker's thread."""
+        try:
+            sent = transmit(outbound)
+        except Exception:
+            logger.exception("Delivery %s failed unexpectedly", outbound.delivery.pk)
+            sent = None
+        self.finished.put((outbound, sent))
+
+    def _start(self, pool: ThreadPoolExecutor, in_flight: dict[int, Outbound]) -> list[Delivery]:
         """Claim what there is room for (leaving busy pairs and full hosts), make it ready and start sending it;
         the rows claimed."""
         self._prune_when_due()
@@ -104,7 +133,8 @@ class Worker:
             ready.append(delivery)
         queue.release(unsent)
         for outbound in _prepare(ready, webhooks):
-            in_flight[pool.submit(transmit, outbound)] = outbound
+            in_flight[outbound.delivery.pk] = outbound
+            pool.submit(self._send, outbound)
         return batch
 
     def _prune_when_due(self) -> None:
@@ -126,9 +156,12 @@ class Worker:
             return []
 
     def _refresh_connections(self) -> None:
-        if not connection.in_atomic_block:  # (a test runs the worker inside its transaction)
-            close_old_connections()  # a connection the database dropped is replaced, as per request
-            close_read_only_connections()
+        """At most once a second: a connection the database dropped is replaced, as per request."""
+        if connection.in_atomic_block or time.monotonic() - self.refreshed < 1.0:
+            return  # (a test runs the worker inside its transaction)
+        close_old_connections()
+        close_read_only_connections()
+        self.refreshed = time.monotonic()
 
 
 class _Hosts:
@@ -191,12 +224,4 @@ def _logged(step, deliveries: list[Delivery], *args):
         if isinstance(error, DatabaseError) and is_database_unavailable(error):
             raise
         logger.exception("Deliveries %s: %s failed", [delivery.pk for delivery in deliveries], step.__name__)
-        return None
-
-
-def _result(future: Future, outbound: Outbound) -> Sent | None:
-    try:
-        return future.result()
-    except Exception:
-        logger.exception("Delivery %s failed unexpectedly", outbound.delivery.pk)
         return None
