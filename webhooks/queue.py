@@ -34,31 +34,36 @@ def lease() -> timedelta:
     return timedelta(seconds=timeout + max(1.0, timeout / 2))
 
 
-def claim(
-    limit: int = CLAIM, *, busy: Iterable[tuple[int, int]] = (), skip_webhooks: Iterable[int] = ()
-) -> list[Delivery]:
+def claim(limit: int = CLAIM, *, skip_webhooks: Iterable[int] = ()) -> list[Delivery]:
     """Lease up to `limit` due deliveries for this worker, oldest first, under this claim's token; none of a
-    (webhook, resource) pair in `busy` (being sent already) nor of the webhooks in `skip_webhooks` (their
-    receiving host has its share in flight). One statement picks and leases the rows."""
+    (webhook, resource) pair another delivery of which is leased (being sent, by any worker: a receiver sees one
+    resource's changes in order), nor of the webhooks in `skip_webhooks` (their receiving host has its share in
+    flight). One statement picks and leases the rows; two of one pair may come in one claim (the caller sends one
+    and releases the other)."""
     if limit <= 0:
         return []
-    now = timezone.now()
-    adapt = connection.ops.adapt_datetimefield_value
-    conditions, params = [], [adapt(now + lease()), secrets.token_hex(16), adapt(now), adapt(now)]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    token = secrets.token_hex(16)
     skip = [int(webhook_id) for webhook_id in skip_webhooks]
-    if skip:
-        conditions.append(f" AND webhook_id NOT IN ({', '.join(['%s'] * len(skip))})")
-        params.extend(skip)
-    for webhook_id, resource_id in busy:
-        conditions.append(" AND NOT (webhook_id = %s AND resource_id = %s)")
-        params.extend([int(webhook_id), int(resource_id)])
-    params.append(int(limit))
-    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    params = [connection.ops.adapt_datetimefield_value(timezone.now() + lease()), token, now, now, now]
+    skipping = f" AND d.webhook_id NOT IN ({', '.join(['%s'] * len(skip))})" if skip else ""
+    lock = " FOR UPDATE OF d SKIP LOCKED" if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
-        cursor.execute(_CLAIM.format(conditions="".join(conditions), lock=lock), params)
+        cursor.execute(_CLAIM.format(skip=skipping, lock=lock), [*params, *skip, int(limit)])
         rows = sorted(cursor.fetchall(), key=lambda row: (_utc(row[-1]), row[0]))
-    token = params[1]
-    return [Delivery.from_db(connection.alias, _CLAIMED, (*row[:-1], token)) for row in rows]
+    claimed = [Delivery.from_db(connection.alias, _CLAIMED, (*row[:-1], token)) for row in rows]
+    if connection.vendor == "postgresql" and claimed:
+        # Two claims running at once each saw the other's pair free: whoever sees a rival lease gives its row back.
+        claimed = _without_rivals(claimed, token, now)
+    return claimed
+
+
+def _without_rivals(claimed: list[Delivery], token: str, now) -> list[Delivery]:
+    with connection.cursor() as cursor:
+        cursor.execute(_RIVALS, [token, now, token])
+        rivalled = {row[0] for row in cursor.fetchall()}
+    release([delivery for delivery in claimed if delivery.pk in rivalled])
+    return [delivery for delivery in claimed if delivery.pk not in rivalled]
 
 
 def _utc(value: datetime | str) -> datetime:
@@ -71,10 +76,17 @@ def _utc(value: datetime | str) -> datetime:
 # worker's claim is locking; SQLite runs one writer at a time).
 _CLAIM = (
     "UPDATE webhooks_delivery SET locked_until = %s, lease_token = %s WHERE id IN ("
-    "SELECT id FROM webhooks_delivery WHERE state = 'pending' AND next_attempt_at <= %s"
-    " AND (locked_until IS NULL OR locked_until < %s){conditions}"
-    " ORDER BY next_attempt_at, id LIMIT %s{lock})"
+    "SELECT d.id FROM webhooks_delivery d WHERE d.state = 'pending' AND d.next_attempt_at <= %s"
+    " AND (d.locked_until IS NULL OR d.locked_until < %s) AND NOT EXISTS (SELECT 1 FROM webhooks_delivery o"
+    " WHERE o.webhook_id = d.webhook_id AND o.resource_id = d.resource_id AND o.state = 'pending'"
+    " AND o.locked_until >= %s AND o.id <> d.id){skip}"
+    " ORDER BY d.next_attempt_at, d.id LIMIT %s{lock})"
     " RETURNING id, webhook_id, kind, topic, resource_id, delivery_id, state, attempts, next_attempt_at"
+)
+_RIVALS = (
+    "SELECT d.id FROM webhooks_delivery d WHERE d.lease_token = %s AND EXISTS (SELECT 1 FROM webhooks_delivery o"
+    " WHERE o.webhook_id = d.webhook_id AND o.resource_id = d.resource_id AND o.state = 'pending'"
+    " AND o.locked_until >= %s AND o.lease_token <> %s)"
 )
 # What a claimed row is made of (the worker needs no more), and the lease token it was claimed under.
 _CLAIMED = ["id", "webhook_id", "kind", "topic", "resource_id", "delivery_id", "state", "attempts", "lease_token"]

@@ -119,7 +119,7 @@ class Worker:
         full = {host for host, sending in load.items() if sending >= per_host}
         # No more than the receiving hosts have room for: rows claimed beyond it would only be given back.
         headroom = sum(max(0, per_host - load[host]) for host in self.hosts.all())
-        batch = queue.claim(min(room, headroom), busy=busy, skip_webhooks=self.hosts.webhooks_of(full))
+        batch = queue.claim(min(room, headroom), skip_webhooks=self.hosts.webhooks_of(full))
         webhooks = Webhook.objects.select_related("user").in_bulk({delivery.webhook_id for delivery in batch})
         self.hosts.learn(webhooks.values())
         unsent, ready = [], []

@@ -17,9 +17,10 @@ def webhook() -> Webhook:
 
 
 def delivery(webhook: Webhook, **fields) -> Delivery:
-    return Delivery.objects.create(
-        webhook=webhook, topic="customer.updated", delivery_id=f"d{Delivery.objects.count()}", **fields
-    )
+    """A queued delivery, of a resource of its own unless told."""
+    number = Delivery.objects.count()
+    fields.setdefault("resource_id", 1000 + number)
+    return Delivery.objects.create(webhook=webhook, topic="customer.updated", delivery_id=f"d{number}", **fields)
 
 
 def test_claim_leases_the_due_deliveries_oldest_first_up_to_its_limit(webhook):
@@ -114,10 +115,20 @@ def test_an_outcome_that_arrives_after_the_lease_ran_out_changes_nothing(api, su
 
 def test_claim_leaves_what_is_being_sent_and_full_hosts(webhook):
     other = Webhook.objects.create(topic="customer.updated", delivery_url="https://b.example/in", status="active")
+    sending = delivery(webhook, resource_id=2)
+    [leased] = claim(1)  # another worker is sending it
+    assert leased.pk == sending.pk
     first = delivery(webhook, resource_id=1)
-    delivery(webhook, resource_id=2)
+    delivery(webhook, resource_id=2)  # a later change of the resource being sent waits for that send
     elsewhere = delivery(other, resource_id=1)
-    claimed = claim(10, busy={(webhook.pk, 2)}, skip_webhooks=[])
-    assert {item.pk for item in claimed} == {first.pk, elsewhere.pk}
-    Delivery.objects.update(locked_until=None, lease_token="")
+    assert {item.pk for item in claim(10)} == {first.pk, elsewhere.pk}
+    Delivery.objects.exclude(pk=sending.pk).update(locked_until=None, lease_token="")
     assert {item.pk for item in claim(10, skip_webhooks=[webhook.pk])} == {elsewhere.pk}
+
+
+def test_a_pair_whose_send_outlived_its_lease_is_claimed_again(webhook):
+    sending = delivery(webhook, resource_id=2)
+    claim(1)
+    later = delivery(webhook, resource_id=2)
+    Delivery.objects.filter(pk=sending.pk).update(locked_until=timezone.now() - timedelta(seconds=1))
+    assert {item.pk for item in claim(10)} == {sending.pk, later.pk}  # the caller sends one, gives one back
