@@ -108,6 +108,12 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--soak", type=int, default=0, help="seconds of mixed load, with memory before and after")
     parser.add_argument("--import", action="store_true", help="time import_woocommerce from this server")
+    parser.add_argument("--webhooks", action="store_true", help="the webhook worker's throughput and head-of-line")
+    parser.add_argument("--only-webhooks", action="store_true", help="--webhooks without the API's scenarios")
+    parser.add_argument("--deliveries", type=int, default=20000, help="deliveries queued for the throughput figure")
+    parser.add_argument("--concurrency", type=int, default=64, help="run_worker --concurrency for the webhook figures")
+    parser.add_argument("--hol-seconds", type=int, default=30, help="seconds of writes for the head-of-line figure")
+    parser.add_argument("--hol-rate", type=int, default=50, help="updates/s for the head-of-line figure")
     options = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
@@ -124,6 +130,8 @@ def main() -> None:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO",
         "WCOMPAT_BENCHMARK_VIEWS": "1",
+        # The webhook figures' receivers listen on this machine.
+        "WCOMPAT_WEBHOOK_ALLOW_PRIVATE_URLS": "1",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
     }
     if options.workers:
@@ -203,27 +211,32 @@ def main() -> None:
             ("POST create, v3", "POST", v3, "1"),
             ("batch create 100, v3", "POST", f"{v3}/batch", "100"),
         ]
-        queries, webhook_costs = count_queries(env, headers, scenarios)
-        results = []
-        for name, method, path, batch in scenarios:
-            measured = wrk(
-                base + path,
-                headers,
-                threads=min(options.threads, options.connections),
-                connections=options.connections,
-                seconds=options.duration,
-                script="create.lua" if batch else None,
-                script_args=(batch,) if batch else (),
-            )
-            result = {"scenario": name, "method": method, "path": path, **measured, "queries": queries[name]}
-            results.append(result)
-            print(
-                f"  {name:<20} {result['rps']:9.1f} req/s  p50 {result['p50']:8.2f} ms  "
-                f"p99 {result['p99']:8.2f} ms  errors {result['errors']}",
-                flush=True,
-            )
-        print_table(results, options, seed_seconds)
-        print_webhook_costs(webhook_costs)
+        results, webhook_costs = [], None
+        if options.only_webhooks:
+            setup_django(env)
+        else:
+            queries, webhook_costs = count_queries(env, headers, scenarios)
+            results = []
+            for name, method, path, batch in scenarios:
+                measured = wrk(
+                    base + path,
+                    headers,
+                    threads=min(options.threads, options.connections),
+                    connections=options.connections,
+                    seconds=options.duration,
+                    script="create.lua" if batch else None,
+                    script_args=(batch,) if batch else (),
+                )
+                result = {"scenario": name, "method": method, "path": path, **measured, "queries": queries[name]}
+                results.append(result)
+                print(
+                    f"  {name:<20} {result['rps']:9.1f} req/s  p50 {result['p50']:8.2f} ms  "
+                    f"p99 {result['p99']:8.2f} ms  errors {result['errors']}",
+                    flush=True,
+                )
+            print_table(results, options, seed_seconds)
+            print_webhook_costs(webhook_costs)
+        webhooks = measure_webhooks(env, options) if options.webhooks or options.only_webhooks else None
         soak = measure_soak(server.pid, base, headers, options) if options.soak else None
         imported = measure_import(env, base, pair, tmp, options) if options.__dict__["import"] else None
         if options.json:
@@ -236,6 +249,7 @@ def main() -> None:
                         "webhook_costs": webhook_costs,
                         "soak": soak,
                         "import": imported,
+                        "webhooks": webhooks,
                     },
                     indent=2,
                 )
@@ -251,15 +265,20 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def count_queries(env: dict, headers: dict, scenarios: list) -> tuple[dict[str, int | str], dict]:
-    """SQL queries one request of each scenario runs, counted in-process on the same database; and what
-    queueing webhook deliveries costs a write."""
+def setup_django(env: dict) -> None:
+    """Django in this process, on the benchmark's database (for counting queries and queueing deliveries)."""
     os.environ.update({key: value for key, value in env.items() if key != "GUNICORN_BIND"})
     os.environ["DJANGO_LOG_LEVEL"] = "WARNING"
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
+
+
+def count_queries(env: dict, headers: dict, scenarios: list) -> tuple[dict[str, int | str], dict]:
+    """SQL queries one request of each scenario runs, counted in-process on the same database; and what
+    queueing webhook deliveries costs a write."""
+    setup_django(env)
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -344,6 +363,34 @@ def print_webhook_costs(costs: dict) -> None:
         f"a batch of 100 creates {costs['batch_100_ms_without']:.1f} ms / {costs['batch_100_ms_with']:.1f} ms, "
         f"its deliveries queued in {costs['batch_100_queue_statements']} statement(s)"
     )
+
+
+def measure_webhooks(env: dict, options) -> dict:
+    """One worker process's deliveries per second, and a healthy receiver's delay beside a dead one."""
+    import benchmark_webhooks
+
+    worker_env = {key: value for key, value in env.items() if key != "GUNICORN_BIND"}
+    throughput = benchmark_webhooks.delivery_throughput(
+        worker_env, free_port, deliveries=options.deliveries, concurrency=options.concurrency
+    )
+    print()
+    print(
+        f"Webhook worker: {throughput['received']} of {throughput['deliveries']} deliveries in "
+        f"{throughput['seconds']} s, {throughput['per_second']}/s (one process, --concurrency "
+        f"{throughput['concurrency']}, {throughput['delivered']} recorded delivered)",
+        flush=True,
+    )
+    blocked = benchmark_webhooks.head_of_line(
+        worker_env, free_port, seconds=options.hol_seconds, rate=options.hol_rate, concurrency=options.concurrency
+    )
+    print(
+        f"Head-of-line: a dead receiver beside two healthy ones, {blocked['writes_per_second']} updates/s for "
+        f"{blocked['seconds']} s: {blocked['healthy_deliveries']} healthy deliveries "
+        f"({blocked['not_received']} not received), commit to arrival p50 {blocked['delay_p50_s']} s, "
+        f"p99 {blocked['delay_p99_s']} s, max {blocked['delay_max_s']} s; the dead receiver was sent "
+        f"{blocked['dead_sent']} (at most its share at once) and {blocked['dead_waiting']} waited"
+    )
+    return {"throughput": throughput, "head_of_line": blocked}
 
 
 def worker_rss(master: int) -> dict[int, int]:
