@@ -16,7 +16,11 @@ admin.site.site_header = "wcompat administration"
 admin.site.site_title = "wcompat"
 
 # The resources register their routes in their namespaces (wc/v1, wc/v2, wc/v3) as their URLs load.
-resources = [path("wp-json/", include("customers.urls")), path("wp-json/", include("webhooks.urls"))]
+resources = [
+    path("wp-json/", include("customers.urls")),
+    path("wp-json/", include("webhooks.urls")),
+    path("wp-json/", include("system_status.urls")),
+]
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -17,12 +17,13 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from customers import events, meta as meta_rules
 from customers.choices import EDITABLE_ROLES, PAID_STATUSES, AddressType, CustomerRole
 from customers.error_codes import CustomerErrorCode
-from customers.models import ADDRESS_FIELDS, Address, Customer, CustomerMeta, Order
+from customers.models import ADDRESS_FIELDS, Address, Customer, CustomerMeta, Order, RoleCount
 from customers.selectors import CustomerRecord, customer_get
 from wcompat.args import nul_character_error
 from wcompat.batch import item_failed
@@ -764,3 +765,15 @@ def orders_touch_customers(customer_ids: Iterable[int]) -> None:
     ids = set(customer_ids) - {None}
     if ids:
         Customer.objects.filter(pk__in=ids).update(date_modified=timezone.now())
+
+
+@transaction.atomic
+def recount_role_totals() -> int:
+    """Count the customers of each role again and keep those counts (the triggers keep them between recounts);
+    how many roles' counts were wrong."""
+    actual = dict(Customer.objects.values_list("role").annotate(count=Count("id")).order_by())
+    kept = dict(RoleCount.objects.select_for_update().values_list("role", "count"))
+    wrong = {role for role in set(actual) | set(kept) if actual.get(role, 0) != kept.get(role, 0)}
+    for role in wrong:
+        RoleCount.objects.update_or_create(role=role, defaults={"count": actual.get(role, 0)})
+    return len(wrong)

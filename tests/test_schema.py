@@ -64,6 +64,10 @@ def test_each_version_has_its_own_components_operations_and_tags():
         "wc/v1 webhooks",
         "wc/v2 webhooks",
         "wc/v3 webhooks",
+        "wc/v2 system_status",
+        "wc/v3 system_status",
+        "wc/v2 system_status/tools",
+        "wc/v3 system_status/tools",
         "wcompat/v1 orders",
         "wcompat/v1 downloads",
     }

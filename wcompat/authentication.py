@@ -129,8 +129,14 @@ class ConsumerKeyAuthentication(BaseAuthentication):
                 OAuthNonce.objects.create(api_key=key, nonce=nonce.replace("\x00", "")[:255], timestamp=stamp)
         except IntegrityError:
             raise auth_error("Invalid nonce - nonce has already been used.") from None
-        # Expired nonces can never be replayed (their timestamp is refused), so they are dropped here.
-        OAuthNonce.objects.filter(timestamp__lt=current - oauth.TIMESTAMP_WINDOW).delete()
+        prune_expired_nonces(current)
+
+
+def prune_expired_nonces(current: float | None = None) -> int:
+    """Expired nonces can never be replayed (their timestamp is refused): forget them; how many."""
+    current = now() if current is None else current
+    deleted, _ = OAuthNonce.objects.filter(timestamp__lt=current - oauth.TIMESTAMP_WINDOW).delete()
+    return deleted
 
 
 def touch_last_access(key: ApiKey) -> None:

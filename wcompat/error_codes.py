@@ -49,6 +49,7 @@ class WcErrorCode(ErrorCode):
     CANNOT_VIEW = "woocommerce_rest_cannot_view"
     CANNOT_CREATE = "woocommerce_rest_cannot_create"
     CANNOT_EDIT = "woocommerce_rest_cannot_edit"
+    CANNOT_UPDATE = "woocommerce_rest_cannot_update"
     CANNOT_DELETE = "woocommerce_rest_cannot_delete"
     CANNOT_BATCH = "woocommerce_rest_cannot_batch"
     TOO_LARGE = "woocommerce_rest_request_entity_too_large", "", 413

@@ -91,7 +91,7 @@ def begin(request, api_key: ApiKey | None) -> Claim | None:
         try:
             with transaction.atomic():
                 record = IdempotencyRecord.objects.create(api_key=api_key, key=key, fingerprint=fingerprint)
-            _prune()
+            prune_expired()
             return Claim(record)
         except IntegrityError:
             pass
@@ -166,5 +166,7 @@ def _replay(record: IdempotencyRecord) -> HttpResponse:
     return response
 
 
-def _prune() -> None:
-    IdempotencyRecord.objects.filter(created__lt=timezone.now() - KEEP).delete()
+def prune_expired() -> int:
+    """Forget the records older than KEEP; how many."""
+    deleted, _ = IdempotencyRecord.objects.filter(created__lt=timezone.now() - KEEP).delete()
+    return deleted

@@ -14,6 +14,8 @@ DENIED = {
     "retrieve": (WcErrorCode.CANNOT_VIEW, "Sorry, you cannot view this resource."),
     "create": (WcErrorCode.CANNOT_CREATE, "Sorry, you are not allowed to create resources."),
     "update": (WcErrorCode.CANNOT_EDIT, "Sorry, you are not allowed to edit this resource."),
+    # The system status tools' (WooCommerce's wording, without "are not allowed to").
+    "run": (WcErrorCode.CANNOT_UPDATE, "Sorry, you cannot update resource."),
     "destroy": (WcErrorCode.CANNOT_DELETE, "Sorry, you are not allowed to delete this resource."),
     "batch": (WcErrorCode.CANNOT_BATCH, "Sorry, you are not allowed to batch manipulate this resource."),
 }

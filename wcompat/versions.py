@@ -9,6 +9,11 @@ shape); views, serializers and the OpenAPI document read the declaration, never 
 from dataclasses import dataclass
 from typing import Any
 
+# The WooCommerce and WordPress releases whose REST behaviour this project follows (the webhooks' User-Agent,
+# the system status).
+WOOCOMMERCE_VERSION = "9.8.5"
+WORDPRESS_VERSION = "6.8.1"
+
 
 # Compared and hashed by identity: each version is declared once, and caches are keyed by it.
 @dataclass(frozen=True, eq=False)

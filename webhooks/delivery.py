@@ -33,11 +33,10 @@ from django.db.models.functions import Least
 from django.utils import timezone
 
 from wcompat import conf, safe_http
+from wcompat.versions import WOOCOMMERCE_VERSION, WORDPRESS_VERSION
 from webhooks import conf as webhook_settings, queue, topics
 from webhooks.models import Delivery, Webhook
 
-WOOCOMMERCE_VERSION = "9.8.5"
-WORDPRESS_VERSION = "6.8.1"
 USER_AGENT = f"WooCommerce/{WOOCOMMERCE_VERSION} Hookshot (WordPress/{WORDPRESS_VERSION})"
 # woocommerce_max_webhook_delivery_failures: the 7th failure in a row disables (the count stops at 6).
 MAX_FAILURES = 5

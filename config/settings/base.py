@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "wcompat",
     "customers",
     "webhooks",
+    "system_status",
 ]
 
 # Sessions, logins and messages (config.middleware) are Django's own, passed over by the REST API, which

@@ -196,6 +196,16 @@ def test_namespace_index_of_each_version(anon, namespace):
             if namespace != "wc/v3"
             else []
         ),
+        # The system status: wc/v2 and wc/v3 only.
+        *(
+            [
+                f"/{namespace}/system_status",
+                f"/{namespace}/system_status/tools",
+                f"/{namespace}/system_status/tools/(?P<id>[\\w-]+)",
+            ]
+            if namespace != "wc/v1"
+            else []
+        ),
     ]
 
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SystemStatusConfig(AppConfig):
+    name = "system_status"
+    verbose_name = "System status"
