@@ -6,6 +6,7 @@ import (django-import-export) take the same road (customers.resources).
 """
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from django import forms
@@ -24,8 +25,9 @@ from customers.error_codes import CustomerErrorCode
 from customers.models import ADDRESS_FIELDS, Customer, CustomerMeta, Download, Order
 from customers.resources import CustomerResource, SpreadsheetSafeCSV
 from customers.schema import VERSIONS
-from customers.selectors import annotate_order_stats, attach_meta, customer_get
+from customers.selectors import annotate_order_stats, attach_meta, customer_get, last_active_seconds
 from customers.serializers import RenderContext, render_customer
+from customers.services import LAST_ACTIVE_KEY
 from wcompat.dates import as_datetime
 from wcompat.exceptions import WcAPIException
 
@@ -205,6 +207,7 @@ class CustomerAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
         "orders_count",
         "total_spent",
         "last_order_date",
+        "last_active",
         "created",
     )
     list_display_links = ("id", "email")
@@ -230,8 +233,10 @@ class CustomerAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Customer]:
         last_order = Order.objects.filter(customer=OuterRef("pk")).order_by("-date_created").values("date_created")[:1]
+        last_active = CustomerMeta.objects.filter(customer=OuterRef("pk"), key=LAST_ACTIVE_KEY).values("value")[:1]
         return annotate_order_stats(super().get_queryset(request)).annotate(
-            last_order_date=Subquery(last_order, output_field=DateTimeField())
+            last_order_date=Subquery(last_order, output_field=DateTimeField()),
+            last_active_value=Subquery(last_active),
         )
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet[Customer], search_term: str):
@@ -256,6 +261,15 @@ class CustomerAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
     @admin.display(description="Last order", ordering="last_order_date")
     def last_order_date(self, customer: Customer) -> str:
         return customer.last_order_date.strftime("%Y-%m-%d") if customer.last_order_date else "—"
+
+    @admin.display(description="Last active")
+    def last_active(self, customer: Customer) -> str:
+        """WooCommerce's Customers screen column: the day of `wc_last_active` (a UTC midnight, in seconds)."""
+        seconds = last_active_seconds(customer.last_active_value)
+        try:
+            return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d") if seconds is not None else "—"
+        except (OverflowError, OSError, ValueError):
+            return "—"
 
     @admin.display(description="Date created", ordering="date_created")
     def created(self, customer: Customer) -> str:

@@ -357,3 +357,13 @@ def annotate_order_stats(queryset: QuerySet[Customer]) -> QuerySet[Customer]:
         orders_count=Coalesce(Subquery(count), Value(0)),
         total_spent=Coalesce(Subquery(spent, output_field=MONEY), Value(Decimal("0")), output_field=MONEY),
     )
+
+
+def last_active_seconds(stored: str | None) -> int | None:
+    """A `wc_last_active` meta value as stored (JSON text of a string of seconds) as seconds; None when there is
+    none or it is not a number."""
+    try:
+        value = json.loads(stored) if stored else None
+        return int(value) if isinstance(value, str | int) and not isinstance(value, bool) else None
+    except (ValueError, TypeError):
+        return None

@@ -21,7 +21,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from customers import events, meta as meta_rules
-from customers.choices import EDITABLE_ROLES, PAID_STATUSES, AddressType, CustomerRole
+from customers.choices import EDITABLE_ROLES, AddressType, CustomerRole, OrderStatus
 from customers.error_codes import CustomerErrorCode
 from customers.models import ADDRESS_FIELDS, Address, Customer, CustomerMeta, Order, RoleCount
 from customers.selectors import CustomerRecord, customer_get
@@ -732,24 +732,66 @@ def customer_delete(*, customer: CustomerRecord, reassign: int = 0, precondition
 
 
 @transaction.atomic
+@transaction.atomic
 def order_save(order: Order) -> Order:
-    """Save an order; the customers it belongs to (before and after) are modified by it.
+    """Save an order; the customers it belongs to (before and after) are modified by it, because orders_count,
+    total_spent and is_paying_customer change with orders.
 
-    An order that is paid (processing) or completed makes its customer a paying customer for good, as
-    WooCommerce's wc_paying_customer() does; and because orders_count, total_spent and is_paying_customer
-    change with orders, the customers' date_modified moves too.
+    As WooCommerce does for the customer:
+    - an order reaching `completed` (created so, or moved to it) makes its customer a paying customer, for good
+      (wc_paying_customer() on woocommerce_order_status_completed); an order saved as `processing` does not:
+      a payment does (order_payment_complete());
+    - an order created for a customer, or moved to one, marks the customer active today (`wc_last_active`).
     """
-    previous = Order.objects.filter(pk=order.pk).values_list("customer_id", flat=True).first() if order.pk else None
+    before = Order.objects.filter(pk=order.pk).values_list("customer_id", "status").first() if order.pk else None
+    previous_customer, previous_status = before or (None, None)
     order.save()
-    touched = {previous, order.customer_id} - {None}
+    touched = {previous_customer, order.customer_id} - {None}
     if touched:
         Customer.objects.filter(pk__in=touched).update(date_modified=timezone.now())
-    if order.customer_id and order.status in PAID_STATUSES:
-        paying = Customer.objects.filter(pk=order.customer_id, is_paying_customer=False)
-        if paying.update(is_paying_customer=True):
-            # wc_paying_customer() saves the customer: customer.updated.
-            events.customers_updated([order.customer_id])
+    if order.customer_id and order.status == OrderStatus.COMPLETED and previous_status != OrderStatus.COMPLETED:
+        _mark_paying(order.customer_id)
+    if order.customer_id and order.customer_id != previous_customer:
+        mark_active_today(order.customer_id)
     return order
+
+
+# woocommerce_valid_order_statuses_for_payment_complete: the orders a payment completes.
+PAYMENT_COMPLETES = (OrderStatus.PENDING, OrderStatus.ON_HOLD, OrderStatus.FAILED, OrderStatus.CANCELLED)
+
+
+@transaction.atomic
+def order_payment_complete(order: Order) -> bool:
+    """WC_Order::payment_complete(), for what it does to the customer: an order pending, on hold, failed or
+    cancelled is paid: it moves to `processing` and its customer becomes a paying customer (woocommerce_payment_
+    complete -> wc_paying_customer()). An order in any other status is left as it is: False."""
+    status = Order.objects.select_for_update().filter(pk=order.pk).values_list("status", flat=True).first()
+    if status not in PAYMENT_COMPLETES:
+        return False
+    order.status = OrderStatus.PROCESSING
+    order_save(order)
+    if order.customer_id:
+        _mark_paying(order.customer_id)
+    return True
+
+
+def _mark_paying(customer_id: int) -> None:
+    if Customer.objects.filter(pk=customer_id, is_paying_customer=False).update(is_paying_customer=True):
+        # wc_paying_customer() saves the customer: customer.updated.
+        events.customers_updated([customer_id])
+
+
+LAST_ACTIVE_KEY = "wc_last_active"
+
+
+def mark_active_today(customer_id: int) -> None:
+    """wc_update_user_last_active(): the user meta `wc_last_active` set to the UTC midnight of today, as a string
+    of seconds (update_user_meta: every row of the key, or a new one). Bookkeeping: no customer.updated."""
+    midnight = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    value = json.dumps(str(int(midnight.timestamp())))
+    rows = CustomerMeta.objects.filter(customer_id=customer_id, key=LAST_ACTIVE_KEY)
+    if not rows.update(value=value):
+        CustomerMeta.objects.create(customer_id=customer_id, key=LAST_ACTIVE_KEY, value=value)
 
 
 @transaction.atomic

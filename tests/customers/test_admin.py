@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from customers.models import Customer, Order
 from tests.factories import CustomerFactory, OrderFactory, UserFactory
@@ -52,9 +53,11 @@ def test_admin_changelist_and_add_pages_load(admin_client, name):
 def test_the_list_shows_the_operator_columns(admin_client, customer):
     OrderFactory(customer=customer, total="42.00", status="completed")
     html = admin_client.get(LIST).content.decode()
-    for title in ("Email", "Name", "Role", "Orders", "Total spent", "Last order", "Date created"):
+    for title in ("Email", "Name", "Role", "Orders", "Total spent", "Last order", "Last active", "Date created"):
         assert f">{title}<" in html or f">{title}</a>" in html, title
     assert "42.00" in html
+    # The order marked the customer active today (wc_last_active: today's UTC midnight).
+    assert f'<td class="field-last_active">{timezone.now():%Y-%m-%d}</td>' in html
 
 
 def test_search_by_email_username_name_and_exact_id(admin_client):

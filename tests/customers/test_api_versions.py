@@ -380,10 +380,19 @@ def test_v1_has_no_meta_data(api, customer):
 #
 
 
-@pytest.mark.parametrize(("status_", "paying"), [("pending", False), ("processing", True), ("completed", True)])
-def test_is_paying_customer_follows_paid_orders(api, customer, status_, paying):
+# WooCommerce marks a paying customer when an order is completed or paid (order_payment_complete): an order
+# saved as processing makes none (captured from a real store).
+@pytest.mark.parametrize(("status_", "paying"), [("pending", False), ("processing", False), ("completed", True)])
+def test_is_paying_customer_follows_completed_orders(api, customer, status_, paying):
     OrderFactory(customer=customer, status=status_)
     assert api.get(url("wc/v3", f"/{customer.pk}")).json()["is_paying_customer"] is paying
+
+
+def test_an_order_shows_the_customers_last_activity_in_meta_data_to_administrators(api, customer):
+    OrderFactory(customer=customer, status="pending")
+    meta = api.get(url("wc/v3", f"/{customer.pk}")).json()["meta_data"]
+    [last_active] = [item for item in meta if item["key"] == "wc_last_active"]
+    assert int(last_active["value"]) % 86400 == 0  # a UTC midnight, as a string of seconds
 
 
 def test_is_paying_customer_stays_once_set_and_cannot_be_written(api, customer):

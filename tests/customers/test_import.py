@@ -121,6 +121,13 @@ def test_imports_customers_orders_and_keeps_ids(store, api):
     assert Customer.objects.get(pk=1).password.startswith("!")  # no usable password comes through the API
 
 
+def test_the_last_activity_woocommerce_recorded_is_kept(store, api):
+    store.customers[6]["meta_data"].append({"id": 5007, "key": "wc_last_active", "value": "1764547200"})
+    importer(store).run()
+    meta = api.get("/wp-json/wc/v3/customers/7").json()["meta_data"]
+    assert {"id": 5007, "key": "wc_last_active", "value": "1764547200"} in meta
+
+
 def test_a_rerun_writes_only_what_changed(store):
     importer(store).run()
     store.customers[4]["first_name"] = "Changed"

@@ -1,6 +1,9 @@
 """customers.services on their own: the rules every write path shares (API, batch, admin, import)."""
 
+import json
+
 import pytest
+from django.utils import timezone
 
 from customers import services
 from customers.models import Customer, CustomerMeta, Order
@@ -77,14 +80,57 @@ def test_delete_keeps_the_orders_without_a_customer(customer):
     assert Order.objects.get(pk=order.pk).customer_id is None
 
 
-def test_only_a_paid_order_makes_a_paying_customer(customer):
+def paying(customer) -> bool:
+    return Customer.objects.get(pk=customer.pk).is_paying_customer
+
+
+def test_a_completed_order_makes_a_paying_customer_and_a_processing_one_does_not(customer):
     services.order_save(Order(customer=customer, status="pending", total="1"))
-    assert Customer.objects.get(pk=customer.pk).is_paying_customer is False
+    assert paying(customer) is False
     order = services.order_save(Order(customer=customer, status="processing", total="1"))
-    assert Customer.objects.get(pk=customer.pk).is_paying_customer is True
+    assert paying(customer) is False  # saved as processing: no payment completed
+    order.status = "completed"
+    services.order_save(order)
+    assert paying(customer) is True
     order.status = "refunded"
     services.order_save(order)
-    assert Customer.objects.get(pk=customer.pk).is_paying_customer is True  # for good, as WooCommerce keeps it
+    assert paying(customer) is True  # for good, as WooCommerce keeps it
+
+
+@pytest.mark.parametrize("status", ["pending", "on-hold", "failed", "cancelled"])
+def test_a_payment_completes_an_unpaid_order_and_makes_a_paying_customer(customer, status):
+    order = services.order_save(Order(customer=customer, status=status, total="1"))
+    assert services.order_payment_complete(order) is True
+    assert Order.objects.get(pk=order.pk).status == "processing"
+    assert paying(customer) is True
+
+
+@pytest.mark.parametrize("status", ["processing", "completed", "refunded"])
+def test_a_payment_leaves_any_other_order_alone(db, status):
+    customer = CustomerFactory()
+    order = services.order_save(Order(customer=customer, status=status, total="1"))
+    before = paying(customer)
+    assert services.order_payment_complete(order) is False
+    assert (Order.objects.get(pk=order.pk).status, paying(customer)) == (status, before)
+
+
+def test_an_order_created_for_or_moved_to_a_customer_marks_them_active_today(customer):
+    other = CustomerFactory()
+
+    def last_active(person) -> list:
+        return list(CustomerMeta.objects.filter(customer=person, key="wc_last_active").values_list("value", flat=True))
+
+    midnight = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    expected = [json.dumps(str(int(midnight.timestamp())))]
+    order = services.order_save(Order(customer=customer, status="pending", total="1"))
+    assert (last_active(customer), last_active(other)) == (expected, [])
+    CustomerMeta.objects.filter(customer=customer).update(value='"86400"')
+    order.status = "completed"
+    services.order_save(order)  # the same customer: not touched
+    assert last_active(customer) == ['"86400"']
+    order.customer = other
+    services.order_save(order)
+    assert last_active(other) == expected
 
 
 def test_bulk_create_refuses_a_duplicate_inside_the_batch_as_sequential_creates_would():

@@ -192,10 +192,10 @@ class Command(BaseCommand):
                 insert_rows(Order, ("customer_id", "status", "total", "date_created", "order_key"), batch)
             progress.advance(len(batch))
         with connection.cursor() as cursor:
-            # Customers with a paid or completed order are paying customers (as services.order_save marks them).
+            # Customers with a completed order are paying customers (as services.order_save marks them).
             cursor.execute(
                 "UPDATE customers_customer SET is_paying_customer = TRUE WHERE EXISTS (SELECT 1 FROM customers_order o"
-                " WHERE o.customer_id = customers_customer.id AND o.status IN ('processing', 'completed'))"
+                " WHERE o.customer_id = customers_customer.id AND o.status = 'completed')"
             )
         # Statistics for the planner, and (PostgreSQL) the visibility map for index-only scans, as autovacuum
         # would leave them on a live store.
