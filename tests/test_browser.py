@@ -126,7 +126,7 @@ def test_the_admin_as_an_operator_uses_it(live_server, browser, downloads, shots
     )
     assert table <= box, f"the list is {table}px wide in a {box}px box: it scrolls sideways"
     headers = [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "#result_list thead th")]
-    assert [header for header in headers if header][:8] == [
+    assert [header for header in headers if header][:9] == [
         "ID",
         "EMAIL",
         "NAME",
@@ -134,6 +134,7 @@ def test_the_admin_as_an_operator_uses_it(live_server, browser, downloads, shots
         "ORDERS",
         "TOTAL SPENT",
         "LAST ORDER",
+        "LAST ACTIVE",
         "DATE CREATED",
     ]
     shoot(browser, shots, "1-customer-list")
