@@ -90,7 +90,7 @@ def wordpress_keys(schema: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in schema.items() if not key.startswith("x-wcompat-")}
 
 
-def _methods(actions: dict[str, str]) -> list[str]:
+def route_methods(actions: dict[str, str]) -> list[str]:
     return [method for method in METHOD_ORDER if method.lower() in actions]
 
 
@@ -99,7 +99,7 @@ def describe_route(request: Request, view, wp_route: str, actions: dict[str, str
     namespace = wp_route.strip("/").split("/", 2)
     endpoints = []
     by_action: dict[str, list[str]] = {}
-    for method in _methods(actions):
+    for method in route_methods(actions):
         by_action.setdefault(actions[method.lower()], []).append(method)
     for action, methods in by_action.items():
         args = {
@@ -110,7 +110,7 @@ def describe_route(request: Request, view, wp_route: str, actions: dict[str, str
         endpoints.append({"methods": methods, "args": args})
     description: dict[str, Any] = {
         "namespace": "/".join(namespace[:2]),
-        "methods": _methods(actions),
+        "methods": route_methods(actions),
         "endpoints": endpoints,
     }
     schema = view.wp_schema_for(next(iter(actions.values())))
