@@ -289,3 +289,24 @@ def test_signature_host_comes_from_the_site_url_setting(store):
     finally:
         process.terminate()
         process.wait()
+
+
+@pytest.mark.parametrize("version", ["wc/v2", "wc/v3"])
+def test_a_connector_checks_the_connection_through_the_system_status(https_server, store, version):
+    """As connectors do before they sync: GET system_status, and system_status/tools?per_page=100."""
+    wcapi = API(
+        url=https_server,
+        consumer_key=store.consumer_key,
+        consumer_secret=store.consumer_secret,
+        version=version,
+        verify_ssl=False,
+        timeout=20,
+    )
+    status = wcapi.get("system_status")
+    assert status.status_code == 200
+    assert status.json()["environment"]["version"] == "9.8.5"
+    tools = wcapi.get("system_status/tools", params={"per_page": 100})
+    assert tools.status_code == 200
+    assert "recount_customer_totals" in [tool["id"] for tool in tools.json()]
+    ran = wcapi.put("system_status/tools/clear_expired_oauth_nonces", {})
+    assert (ran.status_code, ran.json()["success"]) == (200, True)
