@@ -12,17 +12,17 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import DateTimeField, OuterRef, QuerySet, Subquery
-from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ExportActionMixin, ImportExportMixin
 from import_export.formats.base_formats import JSON
 
-from customers import services
+from customers import privacy, services
 from customers.choices import AddressType, CustomerRole
 from customers.error_codes import CustomerErrorCode
-from customers.models import ADDRESS_FIELDS, Customer, CustomerMeta, Download, Order
+from customers.models import ADDRESS_FIELDS, Customer, CustomerMeta, Download, Order, PrivacyAudit
 from customers.resources import CustomerResource, SpreadsheetSafeCSV
 from customers.schema import VERSIONS
 from customers.selectors import annotate_order_stats, attach_meta, customer_get, last_active_seconds
@@ -211,6 +211,7 @@ class CustomerAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
         "created",
     )
     list_display_links = ("id", "email")
+    actions = ["export_personal_data"]
     list_filter = ("role", "is_paying_customer", "date_created")
     date_hierarchy = "date_created"
     search_fields = ("email", "username", "first_name", "last_name")
@@ -261,6 +262,20 @@ class CustomerAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
     @admin.display(description="Last order", ordering="last_order_date")
     def last_order_date(self, customer: Customer) -> str:
         return customer.last_order_date.strftime("%Y-%m-%d") if customer.last_order_date else "—"
+
+    @admin.action(description="Export personal data (JSON, for an access request)")
+    def export_personal_data(self, request: HttpRequest, queryset: QuerySet[Customer]) -> HttpResponse:
+        """A downloaded file: the selected customers' personal data (customers.privacy), each export audited."""
+        if not request.user.has_perm("customers.export_personal_data"):
+            self.message_user(request, "Exporting personal data is for administrators.", messages.ERROR)
+            return None
+        actor = privacy.actor_of(request.user)
+        exports = [privacy.customer_export(customer, actor=actor, via="admin") for customer in queryset.order_by("id")]
+        body = exports[0] if len(exports) == 1 else exports
+        name = f"customer-{exports[0]['customer_id']}" if len(exports) == 1 else "customers"
+        response = HttpResponse(json.dumps(body, indent=2, ensure_ascii=False), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="{name}-personal-data.json"'
+        return response
 
     @admin.display(description="Last active")
     def last_active(self, customer: Customer) -> str:
@@ -383,3 +398,30 @@ class DownloadAdmin(admin.ModelAdmin):
     list_display = ("id", "customer", "order", "product_id", "download_name", "downloads_remaining", "access_expires")
     raw_id_fields = ("customer", "order")
     list_select_related = ("customer", "order")
+
+
+@admin.register(PrivacyAudit)
+class PrivacyAuditAdmin(admin.ModelAdmin):
+    """The audit trail of exports and erasures: read-only, and it holds no personal data."""
+
+    list_display = ("time", "action", "customer_id", "actor", "via", "counts")
+    list_filter = ("action", "via", "time")
+    search_fields = ("actor",)
+    search_help_text = "Who asked, or a customer id."
+    date_hierarchy = "time"
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[PrivacyAudit], search_term: str):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term.isascii() and term.isdigit() and len(term) < 19:
+            results = results | queryset.filter(customer_id=int(term))
+        return results, may_have_duplicates
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -22,9 +22,12 @@ from rest_framework.response import Response
 
 from customers.downloads import permission_values
 from customers.error_codes import CustomerErrorCode
-from customers.models import Download, Order
+from customers.models import Customer, Download, Order
+from customers.privacy import actor_of, customer_export
+from wcompat.args import MAX_ID
 from wcompat.dates import wc_date, wc_local_date
 from wcompat.item_schema import ID_ARG, Schema, context_arg, item_schema, readonly
+from wcompat.models import ApiKey
 from wcompat.pagination import Page, collection_args, include_arg, order_arg, orderby_arg, paginate
 from wcompat.versions import ResourceVersion
 from wcompat.viewsets import WcViewSet
@@ -181,3 +184,58 @@ def _exported_permission(download: Download) -> dict[str, Any]:
         **{name: values[name] for name in EXPORTED_PERMISSION_VALUES},
         "email": download.email,
     }
+
+
+PERSONAL_DATA_SCHEMA = item_schema(
+    "customer_personal_data",
+    {
+        "customer_id": readonly("The customer's id.", "integer"),
+        "exported_at": readonly("When the export was made, as GMT.", "string"),
+        "items": readonly(
+            "The personal data, grouped as WooCommerce's personal data exporters group it.",
+            "array",
+            items={
+                "type": "object",
+                "properties": {
+                    "group_id": {"type": "string"},
+                    "group_label": {"type": "string"},
+                    "item_id": {"type": "string"},
+                    "data": {
+                        "type": "array",
+                        "items": {"type": "object", "properties": {"name": {"type": "string"}, "value": {}}},
+                    },
+                },
+            },
+        ),
+    },
+)
+PERSONAL_DATA_V1 = ResourceVersion(
+    namespace="wcompat/v1", rest_base="customers", item_schema=PERSONAL_DATA_SCHEMA, fields=()
+)
+
+
+class PersonalDataViewSet(WcViewSet):
+    """GET /wp-json/wcompat/v1/customers/<id>/personal-data: an access request answered (administrators only);
+    every export is written to the audit trail."""
+
+    version = PERSONAL_DATA_V1
+    capabilities = {"retrieve": "customers.export_personal_data"}
+    # The permission is checked before the customer is looked up: nobody else learns which ids exist.
+    item_checked_with_permission = False
+    schema_name = "CustomerPersonalData"
+    action_descriptions = {
+        "retrieve": "Everything kept about one customer, for an access request (this project's extension)."
+    }
+
+    def args_for(self, action: str) -> dict[str, Schema]:
+        return {"id": ID_ARG}
+
+    def get_item(self, pk: int, action: str) -> Customer:
+        customer = Customer.objects.filter(pk=int(pk)).first() if 0 < int(pk) <= MAX_ID else None
+        if customer is None:
+            raise CustomerErrorCode.INVALID_USER_ID.error()
+        return customer
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        key = request.auth if isinstance(request.auth, ApiKey) else None
+        return Response(customer_export(self.loaded_item(), actor=actor_of(request.user, key), via="api"))

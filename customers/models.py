@@ -103,7 +103,10 @@ class Customer(models.Model):
             models.Index(fields=["role", "date_modified", "id"], name="customers_role_modified_id"),
             models.Index(fields=["date_modified", "id"], name="customers_modified_id"),
         ]
-        permissions = [("batch_customer", _("Can create, update and delete customers in batches"))]
+        permissions = [
+            ("batch_customer", _("Can create, update and delete customers in batches")),
+            ("export_personal_data", _("Can export a customer's personal data (administrators)")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.username} <{self.email}>"
@@ -286,3 +289,30 @@ class ImportCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}: {self.stage} {self.position}"
+
+
+class PrivacyAudit(models.Model):
+    """One export or erasure of a customer's personal data: when, by whom, of which customer, what kinds and how
+    many. Never the data itself: the trail outlives an erased customer and names nothing of them but the id."""
+
+    class Action(models.TextChoices):
+        EXPORT = "export", _("export")
+        ERASE = "erase", _("erasure")
+
+    time = models.DateTimeField(_("time"), default=timezone.now)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    customer_id = models.BigIntegerField(_("customer id"))
+    # Who asked: "user boss", "API key ck_…1a2b of user boss", "command line".
+    actor = models.CharField(_("by"), max_length=200)
+    via = models.CharField(_("through"), max_length=20)  # api, admin, command
+    # {kind: count}, e.g. {"customer": 1, "orders": 3, "downloads": 0, "meta_data": 2}.
+    counts = models.JSONField(_("kinds and counts"), default=dict)
+
+    class Meta:
+        ordering = ["-time", "-id"]
+        verbose_name = _("privacy request")
+        verbose_name_plural = _("privacy requests")
+        indexes = [models.Index(fields=["customer_id"], name="customers_privacy_customer")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} of customer {self.customer_id}"

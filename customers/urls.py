@@ -1,6 +1,13 @@
 """The customer routes, as WooCommerce registers them, in wc/v1, wc/v2 and wc/v3."""
 
-from customers.exports import DOWNLOADS_V1, EXPORT_V1, DownloadExportViewSet, OrderExportViewSet
+from customers.exports import (
+    DOWNLOADS_V1,
+    EXPORT_V1,
+    PERSONAL_DATA_V1,
+    DownloadExportViewSet,
+    OrderExportViewSet,
+    PersonalDataViewSet,
+)
 from customers.schema import VERSIONS
 from customers.views import CustomerViewSet
 from wcompat.routers import WcRoutes
@@ -19,11 +26,20 @@ for version in VERSIONS:
     )
     urlpatterns += routes.urls
 
-# This project's own namespace: the order rows, read-only, for moving to another instance (customers.exports).
+# This project's own namespace: the order rows, read-only, for moving to another instance (customers.exports),
+# and a customer's personal data.
 exports = WcRoutes(EXPORT_V1.namespace)
 exports.register(r"orders", OrderExportViewSet, {"get": "list"}, "wcompat_v1-order-list", version=EXPORT_V1)
 exports.register(
     r"orders/(?P<id>[\d]+)", OrderExportViewSet, {"get": "retrieve"}, "wcompat_v1-order-detail", version=EXPORT_V1
 )
 exports.register(r"downloads", DownloadExportViewSet, {"get": "list"}, "wcompat_v1-download-list", version=DOWNLOADS_V1)
+# An access request answered (customers.privacy).
+exports.register(
+    r"customers/(?P<id>[\d]+)/personal-data",
+    PersonalDataViewSet,
+    {"get": "retrieve"},
+    "wcompat_v1-customer-personal-data",
+    version=PERSONAL_DATA_V1,
+)
 urlpatterns += exports.urls

@@ -70,7 +70,12 @@ def test_each_version_has_its_own_components_operations_and_tags():
         "wc/v3 system_status/tools",
         "wcompat/v1 orders",
         "wcompat/v1 downloads",
+        "wcompat/v1 customers",
     }
+    # This project's own routes are marked as its extensions; WooCommerce's are not.
+    personal = schema["paths"]["/wp-json/wcompat/v1/customers/{id}/personal-data"]["get"]
+    assert personal["x-wcompat-extension"] is True
+    assert "x-wcompat-extension" not in schema["paths"]["/wp-json/wc/v3/customers"]["get"]
     assert "date_created_gmt" not in components["WcV1Webhook"]["properties"]
     assert "date_created_gmt" in components["WcV3Webhook"]["properties"]
     assert components["WcV3Webhook"]["properties"]["secret"]["writeOnly"] is True

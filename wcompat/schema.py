@@ -135,6 +135,12 @@ class WcAutoSchema(AutoSchema):
     def action(self) -> str:
         return self.view.action_map[self.method.lower()]
 
+    def get_operation(self, *args, **kwargs) -> dict[str, Any] | None:
+        operation = super().get_operation(*args, **kwargs)
+        if operation is not None and not self.version.namespace.startswith("wc/"):
+            operation[EXTENSION] = True  # this project's own routes, in no WooCommerce namespace
+        return operation
+
     def _component(self, name: str, schema: dict[str, Any]) -> dict[str, str]:
         component = ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, object=name, schema=schema)
         self.registry.register_on_missing(component)
