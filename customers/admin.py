@@ -191,8 +191,21 @@ ADDRESS_FIELDSETS = tuple(
 )
 
 
+class SearchesAnId:
+    """Admin search that also finds the row whose `id_search_field` is a numeric term."""
+
+    id_search_field = "pk"
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term.isascii() and term.isdigit() and len(term) < 19:
+            results = results | queryset.filter(**{self.id_search_field: int(term)})
+        return results, may_have_duplicates
+
+
 @admin.register(Customer)
-class CustomerAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
+class CustomerAdmin(SearchesAnId, ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
     """Customers with their addresses side by side, orders, downloads and meta data; figures computed in SQL."""
 
     form = CustomerForm
@@ -239,13 +252,6 @@ class CustomerAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
             last_order_date=Subquery(last_order, output_field=DateTimeField()),
             last_active_value=Subquery(last_active),
         )
-
-    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Customer], search_term: str):
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        term = search_term.strip()
-        if term.isascii() and term.isdigit() and len(term) < 19:
-            results = results | queryset.filter(pk=int(term))
-        return results, may_have_duplicates
 
     @admin.display(description="Name", ordering="last_name")
     def full_name(self, customer: Customer) -> str:
@@ -401,21 +407,15 @@ class DownloadAdmin(admin.ModelAdmin):
 
 
 @admin.register(PrivacyAudit)
-class PrivacyAuditAdmin(admin.ModelAdmin):
+class PrivacyAuditAdmin(SearchesAnId, admin.ModelAdmin):
     """The audit trail of exports and erasures: read-only, and it holds no personal data."""
 
+    id_search_field = "customer_id"
     list_display = ("time", "action", "customer_id", "actor", "via", "counts")
     list_filter = ("action", "via", "time")
     search_fields = ("actor",)
     search_help_text = "Who asked, or a customer id."
     date_hierarchy = "time"
-
-    def get_search_results(self, request: HttpRequest, queryset: QuerySet[PrivacyAudit], search_term: str):
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        term = search_term.strip()
-        if term.isascii() and term.isdigit() and len(term) < 19:
-            results = results | queryset.filter(customer_id=int(term))
-        return results, may_have_duplicates
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -48,88 +48,53 @@ CUSTOMER_PROPS = (
 )
 
 
-def _pairs(values: list[tuple[str, Any]]) -> list[dict[str, Any]]:
-    """Name/value pairs, the empty ones left out (as WooCommerce's exporters leave them)."""
-    return [{"name": name, "value": value} for name, value in values if value not in ("", None)]
+def _item(group_id: str, group_label: str, item_id: str, values: list[tuple[str, Any]]) -> dict[str, Any]:
+    """One exported item: its group, and its name/value pairs with the empty ones left out (as WooCommerce's
+    exporters leave them)."""
+    data = [{"name": name, "value": value} for name, value in values if value not in ("", None)]
+    return {"group_id": group_id, "group_label": group_label, "item_id": item_id, "data": data}
 
 
 def personal_data(customer: Customer) -> dict[str, Any]:
     """Everything kept about the customer, grouped as WooCommerce's exporters group it."""
     addresses = {address.type: address for address in customer.addresses.all()}
+    user = [
+        ("User ID", customer.pk),
+        ("User Login Name", customer.username),
+        ("User Email", customer.email),
+        ("User Registration Date", wc_date(customer.date_created)),
+        ("User Display Name", customer.display_name),
+        ("User First Name", customer.first_name),
+        ("User Last Name", customer.last_name),
+    ]
+    profile = [(label, getattr(addresses.get(kind), field, "")) for kind, field, label in CUSTOMER_PROPS]
     items = [
-        {
-            "group_id": "user",
-            "group_label": "User",
-            "item_id": f"user-{customer.pk}",
-            "data": _pairs(
-                [
-                    ("User ID", customer.pk),
-                    ("User Login Name", customer.username),
-                    ("User Email", customer.email),
-                    ("User Registration Date", wc_date(customer.date_created)),
-                    ("User Display Name", customer.display_name),
-                    ("User First Name", customer.first_name),
-                    ("User Last Name", customer.last_name),
-                ]
-            ),
-        },
-        {
-            "group_id": "woocommerce_customer",
-            "group_label": "Customer Data",
-            "item_id": "user",
-            "data": _pairs(
-                [
-                    (label, getattr(addresses[kind], field, "") if kind in addresses else "")
-                    for kind, field, label in CUSTOMER_PROPS
-                ]
-            ),
-        },
+        _item("user", "User", f"user-{customer.pk}", user),
+        _item("woocommerce_customer", "Customer Data", "user", profile),
     ]
     for order in Order.objects.filter(customer=customer).order_by("id"):
-        items.append(
-            {
-                "group_id": "woocommerce_orders",
-                "group_label": "Orders",
-                "item_id": f"order-{order.pk}",
-                "data": _pairs(
-                    [
-                        ("Order Number", str(order.pk)),
-                        ("Order Date", wc_date(order.date_created)),
-                        ("Order Status", order.status),
-                        ("Order Total", f"{order.total:.2f}"),
-                    ]
-                ),
-            }
-        )
+        values = [
+            ("Order Number", str(order.pk)),
+            ("Order Date", wc_date(order.date_created)),
+            ("Order Status", order.status),
+            ("Order Total", f"{order.total:.2f}"),
+        ]
+        items.append(_item("woocommerce_orders", "Orders", f"order-{order.pk}", values))
     for download in Download.objects.filter(customer=customer).order_by("id"):
-        items.append(
-            {
-                "group_id": "woocommerce_downloads",
-                "group_label": "Purchased Downloads",
-                "item_id": f"download-{download.pk}",
-                "data": _pairs(
-                    [
-                        ("Download ID", download.pk),
-                        ("Order ID", download.order_id),
-                        ("Product", download.product_name),
-                        ("User email", download.email),
-                        ("Downloads remaining", download.downloads_remaining),
-                        ("Access expires", f"{download.access_expires:%Y-%m-%d}" if download.access_expires else None),
-                    ]
-                ),
-            }
-        )
+        expires = f"{download.access_expires:%Y-%m-%d}" if download.access_expires else None
+        values = [
+            ("Download ID", download.pk),
+            ("Order ID", download.order_id),
+            ("Product", download.product_name),
+            ("User email", download.email),
+            ("Downloads remaining", download.downloads_remaining),
+            ("Access expires", expires),
+        ]
+        items.append(_item("woocommerce_downloads", "Purchased Downloads", f"download-{download.pk}", values))
     for entry in CustomerMeta.objects.filter(customer=customer).order_by("id"):
         if meta_rules.is_listed(entry.key):
-            value = json.loads(entry.value)
-            items.append(
-                {
-                    "group_id": "wcompat_meta_data",
-                    "group_label": "Meta Data",
-                    "item_id": f"meta-{entry.pk}",
-                    "data": [{"name": entry.key, "value": value}],
-                }
-            )
+            values = [(entry.key, json.loads(entry.value))]
+            items.append(_item("wcompat_meta_data", "Meta Data", f"meta-{entry.pk}", values))
     return {"customer_id": customer.pk, "exported_at": wc_date(timezone.now()) + "Z", "items": items}
 
 
