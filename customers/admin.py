@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import DateTimeField, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -224,7 +225,7 @@ class CustomerAdmin(SearchesAnId, ImportExportMixin, ExportActionMixin, admin.Mo
         "created",
     )
     list_display_links = ("id", "email")
-    actions = ["export_personal_data"]
+    actions = ["export_personal_data", "erase_personal_data"]
     list_filter = ("role", "is_paying_customer", "date_created")
     date_hierarchy = "date_created"
     search_fields = ("email", "username", "first_name", "last_name")
@@ -282,6 +283,34 @@ class CustomerAdmin(SearchesAnId, ImportExportMixin, ExportActionMixin, admin.Mo
         response = HttpResponse(json.dumps(body, indent=2, ensure_ascii=False), content_type="application/json")
         response["Content-Disposition"] = f'attachment; filename="{name}-personal-data.json"'
         return response
+
+    @admin.action(description="Erase personal data (an erasure request)…")
+    def erase_personal_data(self, request: HttpRequest, queryset: QuerySet[Customer]) -> HttpResponse | None:
+        """A confirmation page listing what would go (a dry run), then the erasure, each one audited."""
+        if not request.user.has_perm("customers.erase_personal_data"):
+            self.message_user(request, "Erasing personal data is for administrators.", messages.ERROR)
+            return None
+        customers = list(queryset.order_by("id"))
+        actor = privacy.actor_of(request.user)
+        if request.POST.get("confirmed") != "yes":
+            plans = [privacy.customer_erase(customer, actor=actor, via="admin", dry_run=True) for customer in customers]
+            kinds = list(plans[0]) if plans else []
+            context = {
+                **self.admin_site.each_context(request),
+                "customers": customers,
+                "kinds": kinds,
+                "plan": [
+                    {"id": customer.pk, "counts": [plan[kind] for kind in kinds]}
+                    for customer, plan in zip(customers, plans, strict=True)
+                ],
+                "back": request.get_full_path(),
+                "title": "Erase personal data",
+            }
+            return TemplateResponse(request, "admin/customers/customer/erase_confirmation.html", context)
+        for customer in customers:
+            privacy.customer_erase(customer, actor=actor, via="admin")
+        self.message_user(request, f"The personal data of {len(customers)} customer(s) was erased.", messages.SUCCESS)
+        return None
 
     @admin.display(description="Last active")
     def last_active(self, customer: Customer) -> str:

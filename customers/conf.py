@@ -10,6 +10,9 @@ _settings = AppSettings(
         # woocommerce_registration_generate_username / _password: when False, create requires them.
         "REGISTRATION_GENERATE_USERNAME": True,
         "REGISTRATION_GENERATE_PASSWORD": True,
+        # woocommerce_erasure_request_removes_order_data / _download_data: what an erasure also removes.
+        "ERASE_ORDERS": False,
+        "ERASE_DOWNLOADS": False,
     }
 )
 get = _settings.get

@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from customers.downloads import permission_values
 from customers.error_codes import CustomerErrorCode
 from customers.models import Customer, Download, Order
-from customers.privacy import actor_of, customer_export
+from customers.privacy import actor_of, customer_erase, customer_export
 from wcompat.args import MAX_ID
 from wcompat.dates import wc_date, wc_local_date
 from wcompat.item_schema import ID_ARG, Schema, context_arg, item_schema, readonly
@@ -239,3 +239,51 @@ class PersonalDataViewSet(WcViewSet):
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         key = request.auth if isinstance(request.auth, ApiKey) else None
         return Response(customer_export(self.loaded_item(), actor=actor_of(request.user, key), via="api"))
+
+
+ERASE_ARGS: dict[str, Schema] = {
+    "id": ID_ARG,
+    "delete_account": {
+        "description": "Delete the account too (customer.deleted fires), not only its personal data.",
+        "type": "boolean",
+        "default": False,
+    },
+    "dry_run": {"description": "Count what would be erased; erase nothing.", "type": "boolean", "default": False},
+}
+ERASURE_SCHEMA = item_schema(
+    "customer_erasure",
+    {
+        "customer_id": readonly("The customer's id.", "integer"),
+        "dry_run": readonly("Whether nothing was erased, only counted.", "boolean"),
+        "erased": readonly("What was erased (or would be), by kind: a count each.", "object"),
+    },
+)
+ERASURE_V1 = ResourceVersion(namespace="wcompat/v1", rest_base="customers", item_schema=ERASURE_SCHEMA, fields=())
+
+
+class ErasureViewSet(PersonalDataViewSet):
+    """POST /wp-json/wcompat/v1/customers/<id>/erase: an erasure request carried out (administrators only), in
+    WooCommerce's erasers' way and everywhere this project keeps a copy; audited."""
+
+    version = ERASURE_V1
+    capabilities = {"erase": "customers.erase_personal_data"}
+    denied_like = {"erase": "create"}
+    schema_name = "CustomerErasure"
+    action_descriptions = {
+        "erase": "Erase one customer's personal data everywhere it is kept (this project's extension)."
+    }
+
+    def args_for(self, action: str) -> dict[str, Schema]:
+        return ERASE_ARGS
+
+    def erase(self, request: Request, *args, **kwargs) -> Response:
+        key = request.auth if isinstance(request.auth, ApiKey) else None
+        dry_run = bool(self.validated.get("dry_run"))
+        counts = customer_erase(
+            self.loaded_item(),
+            actor=actor_of(request.user, key),
+            via="api",
+            delete_account=bool(self.validated.get("delete_account")),
+            dry_run=dry_run,
+        )
+        return Response({"customer_id": int(self.validated["id"]), "dry_run": dry_run, "erased": counts})

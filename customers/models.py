@@ -106,6 +106,7 @@ class Customer(models.Model):
         permissions = [
             ("batch_customer", _("Can create, update and delete customers in batches")),
             ("export_personal_data", _("Can export a customer's personal data (administrators)")),
+            ("erase_personal_data", _("Can erase a customer's personal data (administrators)")),
         ]
 
     def __str__(self) -> str:

@@ -13,13 +13,14 @@ Values WooCommerce leaves out when empty are left out here too. Every export is 
 """
 
 import json
+import re
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from customers import meta as meta_rules
-from customers.models import Customer, CustomerMeta, Download, Order, PrivacyAudit
+from customers.models import Address, Customer, CustomerMeta, Download, Order, PrivacyAudit
 from wcompat.dates import wc_date
 
 # get_customer_personal_data(): WooCommerce's props and labels, in its order.
@@ -124,3 +125,165 @@ def actor_of(user, api_key=None) -> str:
     if api_key is not None:
         return f"API key …{api_key.truncated_key} of user {name}"
     return f"user {name}"
+
+
+#
+# Erasure (GDPR article 17): WC_Privacy_Erasers, and every copy this project made
+#
+
+ERASED = "[erased]"
+
+
+def anonymous_email(customer_id: int) -> str:
+    """What the account's email becomes (wp_privacy_anonymize_data('email') gives deleted@site.invalid; the
+    id keeps it unique)."""
+    return f"deleted-{customer_id}@site.invalid"
+
+
+def _personal_strings(customer: Customer) -> list[str]:
+    """The values whose copies are searched for elsewhere: emails, names, login, phones, streets, companies
+    (long enough not to match at random)."""
+    values = {customer.email, customer.username, customer.first_name, customer.last_name, customer.display_name}
+    for address in customer.addresses.all():
+        values |= {address.first_name, address.last_name, address.company, address.address_1, address.address_2}
+        values |= {address.email, address.phone}
+    values |= set(Download.objects.filter(customer=customer).values_list("email", flat=True))
+    anonymous = {anonymous_email(customer.pk), f"deleted-{customer.pk}"}
+    return sorted(value for value in values if len(value or "") >= 4 and value not in anonymous)
+
+
+def _mentions(text: str, strings: list[str]) -> bool:
+    lowered = text.lower()
+    return any(value.lower() in lowered or json.dumps(value)[1:-1].lower() in lowered for value in strings)
+
+
+def _scrubbed(text: str, strings: list[str]) -> str:
+    for value in strings:
+        for form in {value, json.dumps(value)[1:-1]}:
+            text = re.sub(re.escape(form), ERASED, text, flags=re.IGNORECASE)
+    return text
+
+
+def _erase_account(customer: Customer) -> dict[str, int]:
+    """The customer's own personal fields (names, login, email, both addresses) and listed meta data."""
+    fields = {"first_name": "", "last_name": "", "display_name": "", "username": f"deleted-{customer.pk}"}
+    fields["email"] = anonymous_email(customer.pk)
+    changed = {name: value for name, value in fields.items() if getattr(customer, name) != value}
+    if changed:
+        Customer.objects.filter(pk=customer.pk).update(**changed, date_modified=timezone.now())
+    address_fields = 0
+    for address in Address.objects.filter(customer=customer):
+        personal = {name: "" for name in ADDRESS_PERSONAL_FIELDS if getattr(address, name)}
+        if personal:
+            Address.objects.filter(pk=address.pk).update(**personal)
+            address_fields += len(personal)
+    listed = [entry.pk for entry in CustomerMeta.objects.filter(customer=customer) if meta_rules.is_listed(entry.key)]
+    CustomerMeta.objects.filter(pk__in=listed).delete()
+    return {"customer_fields": len(changed), "address_fields": address_fields, "meta_data": len(listed)}
+
+
+# WC_Privacy_Erasers::customer_data_eraser()'s address props: the whole address.
+ADDRESS_PERSONAL_FIELDS = (
+    "first_name",
+    "last_name",
+    "company",
+    "address_1",
+    "address_2",
+    "city",
+    "postcode",
+    "state",
+    "country",
+    "email",
+    "phone",
+)
+
+
+def _erase_orders_and_downloads(customer: Customer, strings: list[str]) -> dict[str, int]:
+    """Orders lose their customer only when WCOMPAT_ERASE_ORDERS is on (WooCommerce's option, off by default);
+    download permissions are revoked only when WCOMPAT_ERASE_DOWNLOADS is on, and otherwise keep their access
+    with the anonymous email."""
+    from customers import conf as store
+
+    orders = 0
+    if store.get("ERASE_ORDERS"):
+        orders = Order.objects.filter(customer=customer).update(customer=None)
+    downloads = Download.objects.filter(customer=customer)
+    if store.get("ERASE_DOWNLOADS"):
+        revoked, _ = downloads.delete()
+        return {"orders": orders, "downloads": revoked}
+    rewritten = downloads.exclude(email=anonymous_email(customer.pk)).exclude(email="")
+    return {"orders": orders, "downloads": rewritten.update(email=anonymous_email(customer.pk))}
+
+
+def _erase_copies(customer: Customer, strings: list[str]) -> dict[str, int]:
+    """Beyond WooCommerce: the copies this project keeps of what it was sent and what it answered."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from customers.models import ImportCheckpoint
+    from wcompat.models import IdempotencyRecord
+    from webhooks.models import DeliveryAttempt
+
+    counts = dict.fromkeys(("idempotency_records", "webhook_log", "import_checkpoints", "admin_log"), 0)
+    if not strings:
+        return counts
+    doomed = [
+        record.pk
+        for record in IdempotencyRecord.objects.only("pk", "body", "headers").iterator()
+        if _mentions(bytes(record.body).decode("utf-8", "replace") + json.dumps(record.headers), strings)
+    ]
+    counts["idempotency_records"], _ = IdempotencyRecord.objects.filter(pk__in=doomed).delete()
+    about = DeliveryAttempt.objects.filter(delivery__resource_id=customer.pk, delivery__topic__startswith="customer.")
+    logged = set(about.exclude(response_body="", error="").values_list("pk", flat=True))
+    logged |= {
+        attempt.pk
+        for attempt in DeliveryAttempt.objects.exclude(response_body="").only("pk", "response_body").iterator()
+        if _mentions(attempt.response_body, strings)
+    }
+    counts["webhook_log"] = DeliveryAttempt.objects.filter(pk__in=logged).update(response_body="", error="")
+    for checkpoint in ImportCheckpoint.objects.all():
+        text = json.dumps(checkpoint.tallies)
+        if _mentions(text, strings):
+            ImportCheckpoint.objects.filter(pk=checkpoint.pk).update(tallies=json.loads(_scrubbed(text, strings)))
+            counts["import_checkpoints"] += 1
+    kind = ContentType.objects.get_for_model(Customer)
+    for entry in LogEntry.objects.all().iterator():
+        own = entry.content_type_id == kind.pk and entry.object_id == str(customer.pk)
+        if own or _mentions(entry.object_repr + entry.change_message, strings):
+            LogEntry.objects.filter(pk=entry.pk).update(
+                object_repr=f"customer {customer.pk}" if own else _scrubbed(entry.object_repr, strings),
+                change_message=_scrubbed(entry.change_message, strings),
+            )
+            counts["admin_log"] += 1
+    return counts
+
+
+def customer_erase(
+    customer: Customer, *, actor: str, via: str, delete_account: bool = False, dry_run: bool = False
+) -> dict[str, int]:
+    """Erase the customer's personal data everywhere this project keeps it; what was erased, by kind and count.
+
+    A dry run does it all in a transaction it rolls back: the counts are exactly what a real run would give.
+    Erasing saves the customer (customer.updated, its payload already anonymised); deleting the account too
+    fires customer.deleted. The erasure is written to the audit trail (kinds and counts; no data)."""
+    from customers import events, services
+    from customers.selectors import customer_get
+
+    with transaction.atomic():
+        strings = _personal_strings(customer)
+        counts = _erase_account(customer)
+        counts |= _erase_orders_and_downloads(customer, strings)
+        counts |= _erase_copies(customer, strings)
+        if any(counts.values()):
+            events.customers_updated([customer.pk])
+        counts["account"] = 0
+        if delete_account:
+            services.customer_delete(customer=customer_get(customer.pk))
+            counts["account"] = 1
+        if dry_run:
+            transaction.set_rollback(True)
+        else:
+            PrivacyAudit.objects.create(
+                action=PrivacyAudit.Action.ERASE, customer_id=customer.pk, actor=actor, via=via, counts=counts
+            )
+    return counts

@@ -732,7 +732,6 @@ def customer_delete(*, customer: CustomerRecord, reassign: int = 0, precondition
 
 
 @transaction.atomic
-@transaction.atomic
 def order_save(order: Order) -> Order:
     """Save an order; the customers it belongs to (before and after) are modified by it, because orders_count,
     total_spent and is_paying_customer change with orders.

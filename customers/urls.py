@@ -2,9 +2,11 @@
 
 from customers.exports import (
     DOWNLOADS_V1,
+    ERASURE_V1,
     EXPORT_V1,
     PERSONAL_DATA_V1,
     DownloadExportViewSet,
+    ErasureViewSet,
     OrderExportViewSet,
     PersonalDataViewSet,
 )
@@ -27,7 +29,7 @@ for version in VERSIONS:
     urlpatterns += routes.urls
 
 # This project's own namespace: the order rows, read-only, for moving to another instance (customers.exports),
-# and a customer's personal data.
+# and a customer's personal data (an access request, an erasure request).
 exports = WcRoutes(EXPORT_V1.namespace)
 exports.register(r"orders", OrderExportViewSet, {"get": "list"}, "wcompat_v1-order-list", version=EXPORT_V1)
 exports.register(
@@ -41,5 +43,12 @@ exports.register(
     {"get": "retrieve"},
     "wcompat_v1-customer-personal-data",
     version=PERSONAL_DATA_V1,
+)
+exports.register(
+    r"customers/(?P<id>[\d]+)/erase",
+    ErasureViewSet,
+    {"post": "erase"},
+    "wcompat_v1-customer-erase",
+    version=ERASURE_V1,
 )
 urlpatterns += exports.urls

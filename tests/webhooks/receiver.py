@@ -24,6 +24,8 @@ class Receiver:
     requests: list[Received] = field(default_factory=list)
     hold: threading.Event | None = None
     delay: float = 0.0
+    # Answer with the request's body (some receivers echo what they got: it lands in the delivery log).
+    echo: bool = False
     arrived: threading.Event = field(default_factory=threading.Event)
     server: ThreadingHTTPServer | None = None
 
@@ -59,7 +61,7 @@ def start_receiver(receiver: Receiver) -> Receiver:
             self.send_response(status)
             self.send_header("Content-Type", "text/plain")
             self.end_headers()
-            self.wfile.write(f"answered {status}".encode())
+            self.wfile.write(body if receiver.echo else f"answered {status}".encode())
 
         def log_message(self, *args) -> None:
             pass
