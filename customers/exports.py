@@ -72,15 +72,17 @@ class OrderExportViewSet(WcViewSet):
         return {}
 
     def get_item(self, pk: int, action: str) -> Order:
-        order = Order.objects.filter(pk=pk).first() if int(pk) > 0 else None
+        order = Order.objects.filter(pk=pk).first() if 0 < int(pk) <= MAX_ID else None
         if order is None:
             raise CustomerErrorCode.ORDER_INVALID_ID.error()
         return order
 
     def get_page(self, args: dict[str, Any]) -> Page:
         orders = Order.objects.all()
-        if args.get("customer"):
-            orders = orders.filter(customer_id=args["customer"])
+        customer = args.get("customer")
+        if customer:
+            # An id no customer can have matches nothing (and never reaches the database's integer range).
+            orders = orders.filter(customer_id=customer) if 0 < customer <= MAX_ID else orders.none()
         if args["include"]:
             orders = orders.filter(pk__in=args["include"])
         sign = "-" if args["order"] == "desc" else ""
@@ -161,8 +163,9 @@ class DownloadExportViewSet(WcViewSet):
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         start, count = self.validated["customer_from"], self.validated["customers"]
+        # Past the largest id there is nothing (and nothing the database's integers can hold).
         customer_ids = list(
-            Download.objects.filter(customer_id__gte=start)
+            Download.objects.filter(customer_id__gte=min(start, MAX_ID))
             .values_list("customer_id", flat=True)
             .distinct()
             .order_by("customer_id")[: count + 1]

@@ -73,3 +73,21 @@ def test_downloads_errors(api, anon, customer):
 def test_downloads_of_another_customer_are_not_listed(api, customer):
     DownloadFactory(order=OrderFactory(customer=CustomerFactory()))
     assert api.get(url(customer)).json() == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/wp-json/wcompat/v1/orders?customer=-4829795373833001107456",
+        "/wp-json/wcompat/v1/orders?customer=99999999999999999999999",
+        "/wp-json/wcompat/v1/orders/99999999999999999999999",
+        "/wp-json/wcompat/v1/downloads?customer_from=99999999999999999999999",
+        "/wp-json/wcompat/v1/customers/99999999999999999999999/personal-data",
+    ],
+)
+def test_ids_beyond_the_databases_integers_match_nothing(api, path):
+    response = api.get(path)
+    if response.status_code == 200:
+        assert response.json() == []
+    else:
+        assert (response.status_code, response.json()["data"]) == (404, {"status": 404})
