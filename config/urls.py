@@ -4,9 +4,9 @@ anything else there)."""
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
-from config.views import bare_json, healthz
+from config.views import RedocView, SwaggerView, bare_json, favicon, healthz
 from wcompat.routers import ROUTES, wp_path
 from wcompat.views import NamespaceIndexView, NoRouteView, RootIndexView
 
@@ -14,6 +14,8 @@ from wcompat.views import NamespaceIndexView, NoRouteView, RootIndexView
 admin.site.enable_nav_sidebar = False
 admin.site.site_header = "wcompat administration"
 admin.site.site_title = "wcompat"
+# The admin's "View site": the API's docs (the API has no pages of its own).
+admin.site.site_url = "/api/docs/"
 
 # The resources register their routes in their namespaces (wc/v1, wc/v2, wc/v3) as their URLs load.
 resources = [
@@ -27,8 +29,9 @@ urlpatterns = [
     # For load balancers and monitors: 200 when the database answers, 503 otherwise (no authentication).
     path("healthz", healthz, name="healthz"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
+    path("favicon.ico", favicon),
     wp_path("wp-json", RootIndexView.as_view(), name="wp-json-index"),
     *resources,
     *(

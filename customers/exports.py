@@ -226,6 +226,7 @@ class PersonalDataViewSet(WcViewSet):
     # The permission is checked before the customer is looked up: nobody else learns which ids exist.
     item_checked_with_permission = False
     schema_name = "CustomerPersonalData"
+    action_summaries = {"retrieve": "Export a customer's personal data"}
     action_descriptions = {
         "retrieve": "Everything kept about one customer, for an access request (this project's extension)."
     }
@@ -272,6 +273,7 @@ class ErasureViewSet(PersonalDataViewSet):
     capabilities = {"erase": "customers.erase_personal_data"}
     denied_like = {"erase": "create"}
     schema_name = "CustomerErasure"
+    action_summaries = {"erase": "Erase a customer's personal data"}
     action_descriptions = {
         "erase": "Erase one customer's personal data everywhere it is kept (this project's extension)."
     }

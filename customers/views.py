@@ -61,6 +61,7 @@ class CustomerViewSet(BatchMixin, WcViewSet):
     trash_not_supported_message = "Customers do not support trashing."
     conditional_requests = True
     schema_name = "Customer"
+    action_summaries = {"downloads": "List a customer's downloads"}
     action_descriptions = {
         "list": "List customers (role `customer` unless `role` says otherwise), with paging headers.",
         "create": "Create a customer; a username and password are generated when not given.",
@@ -100,6 +101,7 @@ class CustomerViewSet(BatchMixin, WcViewSet):
 
     def openapi_item_schema(self) -> dict[str, Any]:
         schema = super().openapi_item_schema()
+        schema["properties"]["password"]["writeOnly"] = True  # never in an answer
         if "last_order" in schema["properties"]:
             # No order yet: last_order is {"id": null, "date": null}.
             schema["properties"]["last_order"]["properties"]["id"]["nullable"] = True

@@ -23,6 +23,7 @@ class SystemStatusViewSet(WcViewSet):
     capabilities = {"status": VIEW}
     denied_like = {"status": "list"}
     schema_name = "SystemStatus"
+    action_summaries = {"status": "Retrieve the system status"}
     action_descriptions = {"status": "This server's system status, in WooCommerce's sections and keys."}
 
     def args_for(self, action: str) -> dict[str, dict[str, Any]]:
@@ -52,6 +53,11 @@ class SystemStatusToolViewSet(WcViewSet):
     # WordPress checks the permission first; the tool's id is looked up by the callback (its 404 comes after).
     item_checked_with_permission = False
     schema_name = "SystemStatusTool"
+    action_summaries = {
+        "tools": "List the system status tools",
+        "retrieve": "Retrieve a system status tool",
+        "update": "Run a system status tool",
+    }
     action_descriptions = {
         "tools": "The tools this server offers.",
         "retrieve": "One tool.",

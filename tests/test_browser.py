@@ -225,3 +225,19 @@ def _downloaded(folder: Path, timeout: float = 30) -> Path:
             return done[0]
         time.sleep(0.1)
     raise AssertionError("the export was not downloaded")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("path", "rendered"), [("/api/redoc/", ".menu-content"), ("/api/docs/", ".opblock")])
+def test_the_docs_render_with_nothing_from_outside_the_server(live_server, browser, shots, path, rendered):
+    # Requests the page's Content-Security-Policy refuses are noted as they happen.
+    watch = "window.refused = []; document.addEventListener('securitypolicyviolation', e => refused.push(e.blockedURI))"
+    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": watch})
+    browser.get(f"{live_server.url}{path}")
+    WebDriverWait(browser, 30).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, rendered)))
+    shoot(browser, shots, f"docs{path.replace('/', '-')}")
+    requested = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    refused = set(browser.execute_script("return window.refused"))
+    # Redoc's footer asks for its logo from a CDN: the policy refuses it before any request leaves.
+    assert [url for url in requested if not url.startswith(live_server.url) and url not in refused] == []
+    assert browser.find_elements(By.CSS_SELECTOR, rendered)

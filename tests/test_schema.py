@@ -36,7 +36,27 @@ def test_schema_documents_every_route_with_auth_and_errors():
         assert {p["name"] for p in listing["parameters"]} >= {"page", "per_page", "search", "include", "role"}
         create = schema["paths"][prefix]["post"]
         assert create["requestBody"]["content"]["application/json"]["schema"]["required"] == ["email"]
-    assert set(schema["components"]["securitySchemes"]) == {"basicAuth", "consumerKey", "consumerSecret", "oauth1"}
+    # What a person can fill in on the Authorize form: Basic with the key and secret.
+    assert set(schema["components"]["securitySchemes"]) == {"basicAuth"}
+
+
+def test_every_operation_has_a_summary_and_wc_v3_comes_first():
+    schema = APIClient().get("/api/schema/", {"format": "json"}).json()
+    operations = [
+        (path, method, operation)
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
+    assert [path for path, _, operation in operations if not operation.get("summary")] == []
+    summaries = {(path, method): operation["summary"] for path, method, operation in operations}
+    assert summaries[("/wp-json/wc/v3/customers", "get")] == "List customers"
+    assert summaries[("/wp-json/wc/v3/customers", "post")] == "Create a customer"
+    assert summaries[("/wp-json/wcompat/v1/orders/{id}", "get")] == "Retrieve an order"
+    assert summaries[("/wp-json/wc/v3/system_status/tools/{id}", "put")] == "Run a system status tool"
+    assert next(iter(schema["paths"])).startswith("/wp-json/wc/v3/")
+    components = schema["components"]["schemas"]
+    assert components["WcV3Customer"]["properties"]["password"]["writeOnly"] is True
 
 
 def test_each_version_has_its_own_components_operations_and_tags():
@@ -130,3 +150,8 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(tmp_path):
     finally:
         process.terminate()
         process.wait()
+
+
+def test_the_admins_view_site_goes_to_the_docs_and_the_favicon_is_found(admin_client, client):
+    assert 'href="/api/docs/"' in admin_client.get("/admin/").content.decode()
+    assert client.get("/favicon.ico", follow=True).status_code == 200

@@ -63,6 +63,8 @@ class WcViewSet(GenericViewSet):
     # schemas of response bodies that are not the item ({action: (component name, WordPress schema)}).
     schema_name: str = ""
     action_descriptions: dict[str, str] = {}
+    # The OpenAPI operations' summaries, where the action's own ("List customers") would not read well.
+    action_summaries: dict[str, str] = {}
     # A create request that names an id is refused with this code and its message (None: WordPress's
     # rest_invalid_param "Cannot create existing resource.").
     exists_error: ErrorCode | None = None

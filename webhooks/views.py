@@ -46,6 +46,10 @@ class WebhookViewSet(BatchMixin, WcViewSet):
     trash_not_supported_message = "Webhooks do not support trashing."
     item_checked_with_permission = False
     schema_name = "Webhook"
+    action_summaries = {
+        "deliveries": "List a webhook's deliveries (deprecated)",
+        "delivery": "Retrieve a webhook delivery (deprecated)",
+    }
     action_descriptions = {
         "list": "List webhooks, with paging headers.",
         "create": "Subscribe to a topic (customer.created, customer.updated, customer.deleted); always active.",
