@@ -158,15 +158,26 @@ class CustomerMetaInline(admin.TabularInline):
 
 
 class OrderInline(admin.TabularInline):
-    """The customer's orders, newest first, each a link to its own page."""
+    """The customer's latest orders (LATEST, newest first), each a link to its own page; the page links all of
+    them (a customer with thousands of orders made a page of megabytes)."""
 
+    LATEST = 20
     model = Order
     extra = 0
     fields = ("order_link", "status", "total", "date_created", "order_key")
     readonly_fields = fields
-    ordering = ("-date_created", "-id")
+    ordering = ("-id",)
     can_delete = False
     show_change_link = False
+    verbose_name_plural = f"latest orders ({LATEST} at most)"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Order]:
+        queryset = super().get_queryset(request)
+        customer_id = (request.resolver_match.kwargs if request.resolver_match else {}).get("object_id")
+        if not (customer_id or "").isdigit():
+            return queryset.none()
+        latest = Order.objects.filter(customer_id=int(customer_id)).order_by("-id").values("id")[: self.LATEST]
+        return queryset.filter(pk__in=Subquery(latest))
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
@@ -232,7 +243,7 @@ class CustomerAdmin(SearchesAnId, ImportExportMixin, ExportActionMixin, admin.Mo
     search_help_text = "Email, username or name; a number finds that customer id too."
     ordering = ("-id",)
     list_per_page = 50
-    readonly_fields = ("figures", "date_created", "date_modified", "api_json")
+    readonly_fields = ("figures", "all_orders", "date_created", "date_modified", "api_json")
     inlines = [OrderInline, DownloadInline, CustomerMetaInline]
 
     class Media:
@@ -243,11 +254,14 @@ class CustomerAdmin(SearchesAnId, ImportExportMixin, ExportActionMixin, admin.Mo
         fieldsets = [(None, {"fields": account})]
         fieldsets += ADDRESS_FIELDSETS
         if obj is not None:
-            fieldsets.append(("Figures", {"fields": ("figures", "date_created", "date_modified", "api_json")}))
+            figures = ("figures", "all_orders", "date_created", "date_modified", "api_json")
+            fieldsets.append(("Figures", {"fields": figures}))
         return fieldsets
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Customer]:
-        last_order = Order.objects.filter(customer=OuterRef("pk")).order_by("-date_created").values("date_created")[:1]
+        # The last order is the one with the highest id, as WooCommerce's wc_get_customer_last_order() has it (the
+        # customer's page names the same one).
+        last_order = Order.objects.filter(customer=OuterRef("pk")).order_by("-id").values("date_created")[:1]
         last_active = CustomerMeta.objects.filter(customer=OuterRef("pk"), key=LAST_ACTIVE_KEY).values("value")[:1]
         return annotate_order_stats(super().get_queryset(request)).annotate(
             last_order_date=Subquery(last_order, output_field=DateTimeField()),
@@ -336,6 +350,12 @@ class CustomerAdmin(SearchesAnId, ImportExportMixin, ExportActionMixin, admin.Mo
             f" last order: {last}; paying customer: {paying}"
         )
 
+    @admin.display(description="All orders")
+    def all_orders(self, customer: Customer) -> str:
+        count = Order.objects.filter(customer=customer).count()
+        url = reverse("admin:customers_order_changelist") + f"?customer__id__exact={customer.pk}"
+        return format_html('<a href="{}">All {} order{} of this customer</a>', url, count, "" if count == 1 else "s")
+
     @admin.display(description="API")
     def api_json(self, customer: Customer) -> str:
         url = reverse("admin:customers_customer_json", args=[customer.pk])
@@ -411,11 +431,19 @@ class CustomerAdmin(SearchesAnId, ImportExportMixin, ExportActionMixin, admin.Mo
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ("id", "customer", "status", "total", "date_created")
+    list_display = ("id", "customer_link", "status", "total", "date_created")
     list_filter = ("status",)
     search_fields = ("order_key", "customer__email")
     raw_id_fields = ("customer",)
     list_select_related = ("customer",)
+
+    @admin.display(description="Customer", ordering="customer")
+    def customer_link(self, order: Order) -> str:
+        """Back to the customer's page (which lists their latest orders and links here)."""
+        if order.customer_id is None:
+            return "—"
+        url = reverse("admin:customers_customer_change", args=[order.customer_id])
+        return format_html('<a href="{}">{}</a>', url, order.customer)
 
     def save_model(self, request: HttpRequest, obj: Order, form, change: bool) -> None:
         services.order_save(obj)

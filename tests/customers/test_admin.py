@@ -312,3 +312,31 @@ def test_a_csv_export_writes_no_formula_and_imports_back_unchanged(admin_client,
     assert (stored["first_name"], stored["last_name"]) == (FORMULAS["first_name"], FORMULAS["last_name"])
     assert stored["billing"]["city"] == "-2+3"
     assert stored["billing"]["phone"] == "+1 555 0100"
+
+
+def test_the_customer_page_shows_the_latest_orders_and_links_all_of_them(admin_client, customer):
+    orders = [OrderFactory(customer=customer, total="1.00", status="completed") for _ in range(25)]
+    html = admin_client.get(change_url(customer)).content.decode()
+    shown = [order.pk for order in orders if f">#{order.pk}</a>" in html]
+    assert shown == [order.pk for order in orders[-20:]]  # the 20 latest
+    listing = reverse("admin:customers_order_changelist") + f"?customer__id__exact={customer.pk}"
+    assert f'<a href="{listing}">All 25 orders of this customer</a>' in html
+    orders_page = admin_client.get(listing)
+    assert orders_page.status_code == 200
+    assert orders_page.context["cl"].result_count == 25
+    assert change_url(customer) in orders_page.content.decode()  # and back to the customer
+
+
+def test_last_order_is_the_same_order_on_the_list_and_the_page(admin_client, customer):
+    from datetime import UTC, datetime
+
+    newest = OrderFactory(customer=customer, total="1.00", status="completed")
+    OrderFactory(customer=customer, total="2.00", status="completed")
+    Order.objects.filter(pk=newest.pk).update(date_created=datetime(2030, 1, 1, tzinfo=UTC))  # dated later
+    html = admin_client.get(LIST).content.decode()
+    last = Order.objects.filter(customer=customer).order_by("-id").first()
+    assert f'<td class="field-last_order_date">{last.date_created:%Y-%m-%d}</td>' in html
+    assert (
+        f"last order: #{last.pk} on {last.date_created:%Y-%m-%d}"
+        in admin_client.get(change_url(customer)).content.decode()
+    )
