@@ -116,8 +116,19 @@ class CustomerForm(AddressFields, forms.ModelForm):
                     role=data.get("role") or CustomerRole.CUSTOMER,
                 )
         except WcAPIException as error:
-            self.add_error(ERROR_FIELDS.get(error.code), error.message)
+            self.add_error(ERROR_FIELDS.get(error.code), self._operator_message(error, data))
         return data
+
+    def _operator_message(self, error: WcAPIException, data: dict[str, Any]):
+        """The API's message, but where it hides what an operator needs: a taken email names its customer (the
+        API says "Email address is invalid." on an update, as WooCommerce does)."""
+        taken = (CustomerErrorCode.UPDATE_EMAIL_TAKEN, CustomerErrorCode.REGISTRATION_EMAIL_EXISTS)
+        if error.code in taken and data.get("email"):
+            owner = Customer.objects.filter(email__iexact=data["email"]).exclude(pk=self.instance.pk).first()
+            if owner is not None:
+                url = reverse("admin:customers_customer_change", args=[owner.pk])
+                return format_html('This email is already registered to <a href="{}">customer #{}</a>.', url, owner.pk)
+        return error.message
 
     def _check_role_rules(self, record, data: dict[str, Any]) -> None:
         """The services' role rules: the email and password of users who are not customers or subscribers stay."""

@@ -340,3 +340,14 @@ def test_last_order_is_the_same_order_on_the_list_and_the_page(admin_client, cus
         f"last order: #{last.pk} on {last.date_created:%Y-%m-%d}"
         in admin_client.get(change_url(customer)).content.decode()
     )
+
+
+@pytest.mark.parametrize("adding", [False, True])
+def test_a_taken_email_names_the_customer_it_belongs_to(admin_client, customer, adding):
+    other = CustomerFactory(email="taken@example.com")
+    url = reverse("admin:customers_customer_add") if adding else change_url(customer)
+    data = form_data(admin_client, url, email="TAKEN@example.com", username="newcomer" if adding else customer.username)
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    link = reverse("admin:customers_customer_change", args=[other.pk])
+    assert f'already registered to <a href="{link}">customer #{other.pk}</a>' in response.content.decode()
