@@ -131,7 +131,7 @@ def test_an_edit_goes_through_the_services(admin_client, customer, api):
     ("changes", "field", "message"),
     [
         ({"email": "not-an-email"}, "email", "Invalid email address"),
-        ({"email": "taken@example.com"}, "email", "Email address is invalid."),
+        ({"email": "taken@example.com"}, "email", "This email is already registered to"),
         ({"billing_email": "nope"}, "billing_email", "Invalid billing email address"),
     ],
 )
@@ -139,7 +139,7 @@ def test_an_invalid_edit_is_a_form_error(admin_client, customer, changes, field,
     CustomerFactory(email="taken@example.com")
     response = admin_client.post(change_url(customer), form_data(admin_client, change_url(customer), **changes))
     assert response.status_code == 200
-    assert message in response.context["adminform"].form.errors[field]
+    assert any(message in str(error) for error in response.context["adminform"].form.errors[field])
     assert Customer.objects.get(pk=customer.pk).email == "test@woo.local"
 
 
