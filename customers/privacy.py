@@ -16,12 +16,26 @@ import json
 import re
 from typing import Any
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from customers import meta as meta_rules
-from customers.models import Address, Customer, CustomerMeta, Download, Order, PrivacyAudit
+from customers import conf as store, events, meta as meta_rules, services
+from customers.models import (
+    ADDRESS_FIELDS,
+    Address,
+    Customer,
+    CustomerMeta,
+    Download,
+    ImportCheckpoint,
+    Order,
+    PrivacyAudit,
+)
+from customers.selectors import customer_get
 from wcompat.dates import wc_date
+from wcompat.models import IdempotencyRecord
+from webhooks.models import DeliveryAttempt
 
 # get_customer_personal_data(): WooCommerce's props and labels, in its order.
 CUSTOMER_PROPS = (
@@ -173,7 +187,8 @@ def _erase_account(customer: Customer) -> dict[str, int]:
         Customer.objects.filter(pk=customer.pk).update(**changed, date_modified=timezone.now())
     address_fields = 0
     for address in Address.objects.filter(customer=customer):
-        personal = {name: "" for name in ADDRESS_PERSONAL_FIELDS if getattr(address, name)}
+        # WC_Privacy_Erasers::customer_data_eraser()'s props: the whole address.
+        personal = {name: "" for name in ADDRESS_FIELDS if getattr(address, name)}
         if personal:
             Address.objects.filter(pk=address.pk).update(**personal)
             address_fields += len(personal)
@@ -182,28 +197,10 @@ def _erase_account(customer: Customer) -> dict[str, int]:
     return {"customer_fields": len(changed), "address_fields": address_fields, "meta_data": len(listed)}
 
 
-# WC_Privacy_Erasers::customer_data_eraser()'s address props: the whole address.
-ADDRESS_PERSONAL_FIELDS = (
-    "first_name",
-    "last_name",
-    "company",
-    "address_1",
-    "address_2",
-    "city",
-    "postcode",
-    "state",
-    "country",
-    "email",
-    "phone",
-)
-
-
-def _erase_orders_and_downloads(customer: Customer, strings: list[str]) -> dict[str, int]:
+def _erase_orders_and_downloads(customer: Customer) -> dict[str, int]:
     """Orders lose their customer only when WCOMPAT_ERASE_ORDERS is on (WooCommerce's option, off by default);
     download permissions are revoked only when WCOMPAT_ERASE_DOWNLOADS is on, and otherwise keep their access
     with the anonymous email."""
-    from customers import conf as store
-
     orders = 0
     if store.get("ERASE_ORDERS"):
         orders = Order.objects.filter(customer=customer).update(customer=None)
@@ -217,13 +214,6 @@ def _erase_orders_and_downloads(customer: Customer, strings: list[str]) -> dict[
 
 def _erase_copies(customer: Customer, strings: list[str]) -> dict[str, int]:
     """Beyond WooCommerce: the copies this project keeps of what it was sent and what it answered."""
-    from django.contrib.admin.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
-
-    from customers.models import ImportCheckpoint
-    from wcompat.models import IdempotencyRecord
-    from webhooks.models import DeliveryAttempt
-
     counts = dict.fromkeys(("idempotency_records", "webhook_log", "import_checkpoints", "admin_log"), 0)
     if not strings:
         return counts
@@ -266,13 +256,10 @@ def customer_erase(
     A dry run does it all in a transaction it rolls back: the counts are exactly what a real run would give.
     Erasing saves the customer (customer.updated, its payload already anonymised); deleting the account too
     fires customer.deleted. The erasure is written to the audit trail (kinds and counts; no data)."""
-    from customers import events, services
-    from customers.selectors import customer_get
-
     with transaction.atomic():
         strings = _personal_strings(customer)
         counts = _erase_account(customer)
-        counts |= _erase_orders_and_downloads(customer, strings)
+        counts |= _erase_orders_and_downloads(customer)
         counts |= _erase_copies(customer, strings)
         if any(counts.values()):
             events.customers_updated([customer.pk])
@@ -287,3 +274,17 @@ def customer_erase(
                 action=PrivacyAudit.Action.ERASE, customer_id=customer.pk, actor=actor, via=via, counts=counts
             )
     return counts
+
+
+def find_customer(*, customer_id: int | None = None, email: str | None = None) -> Customer:
+    """The customer a privacy request names, by id or by email (any letter case); LookupError, saying which,
+    when there is none."""
+    if customer_id is not None:
+        found = Customer.objects.filter(pk=customer_id).first()
+        named = f"with id {customer_id}"
+    else:
+        found = Customer.objects.filter(email__iexact=email or "").order_by("id").first()
+        named = f"with email {email}"
+    if found is None:
+        raise LookupError(f"No customer {named}.")
+    return found

@@ -9,6 +9,11 @@ from dataclasses import dataclass
 
 from django.db import DatabaseError
 
+from customers.services import recount_role_totals
+from wcompat.authentication import prune_expired_nonces
+from wcompat.idempotency import prune_expired
+from webhooks import queue
+
 
 @dataclass(frozen=True)
 class Tool:
@@ -20,27 +25,19 @@ class Tool:
 
 
 def _recount_role_totals() -> str:
-    from customers.services import recount_role_totals
-
     wrong = recount_role_totals()
     return f"Customer totals recounted: {wrong} role count(s) corrected."
 
 
 def _prune_webhook_log() -> str:
-    from webhooks import queue
-
     return f"{queue.prune()} finished webhook deliveries deleted, with their log."
 
 
 def _clear_expired_idempotency_keys() -> str:
-    from wcompat.idempotency import prune_expired
-
     return f"{prune_expired()} expired Idempotency-Key records deleted."
 
 
 def _clear_expired_oauth_nonces() -> str:
-    from wcompat.authentication import prune_expired_nonces
-
     return f"{prune_expired_nonces()} expired OAuth nonces deleted."
 
 

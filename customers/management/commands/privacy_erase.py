@@ -4,8 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from customers.models import Customer
-from customers.privacy import customer_erase
+from customers.privacy import customer_erase, find_customer
 
 
 class Command(BaseCommand):
@@ -26,15 +25,10 @@ class Command(BaseCommand):
         parser.add_argument("--delete-account", action="store_true", help="Delete the account too.")
 
     def handle(self, *args, customer, email, dry_run: bool, delete_account: bool, **options) -> None:
-        found = (
-            Customer.objects.filter(pk=customer).first()
-            if customer is not None
-            else Customer.objects.filter(email__iexact=email).order_by("id").first()
-        )
-        if found is None:
-            raise CommandError(
-                f"No customer {'with id ' + str(customer) if customer is not None else 'with email ' + email}."
-            )
+        try:
+            found = find_customer(customer_id=customer, email=email)
+        except LookupError as error:
+            raise CommandError(str(error)) from None
         counts = customer_erase(
             found, actor="command line", via="command", delete_account=delete_account, dry_run=dry_run
         )

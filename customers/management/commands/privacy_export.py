@@ -5,8 +5,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from customers.models import Customer
-from customers.privacy import customer_export
+from customers.privacy import customer_export, find_customer
 
 
 class Command(BaseCommand):
@@ -22,15 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="Write the JSON to this file (default: standard output).")
 
     def handle(self, *args, customer: int | None, email: str | None, output: str | None, **options) -> None:
-        found = (
-            Customer.objects.filter(pk=customer).first()
-            if customer is not None
-            else Customer.objects.filter(email__iexact=email).order_by("id").first()
-        )
-        if found is None:
-            raise CommandError(
-                f"No customer {'with id ' + str(customer) if customer is not None else 'with email ' + email}."
-            )
+        try:
+            found = find_customer(customer_id=customer, email=email)
+        except LookupError as error:
+            raise CommandError(str(error)) from None
         text = json.dumps(customer_export(found, actor="command line", via="command"), indent=2, ensure_ascii=False)
         if output:
             with open(output, "w", encoding="utf-8") as handle:
