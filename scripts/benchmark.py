@@ -23,7 +23,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,15 +30,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+from support import free_port, server_env
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 WRK_SCRIPTS = ROOT / "scripts" / "wrk"  # create.lua posts new customers, one or a batch
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def run(args: list[str], env: dict, **kwargs) -> str:
@@ -122,18 +117,7 @@ def main() -> None:
     tmp.chmod(0o755)  # the PostgreSQL server runs as its own user and must reach its folder inside
     database_url, pg_dir = start_database(options.db, tmp)
     port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DATABASE_URL": database_url,
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO",
-        "WCOMPAT_BENCHMARK_VIEWS": "1",
-        # The webhook figures' receivers listen on this machine.
-        "WCOMPAT_WEBHOOK_ALLOW_PRIVATE_URLS": "1",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-    }
+    env = server_env(database_url, WCOMPAT_BENCHMARK_VIEWS="1", GUNICORN_BIND=f"127.0.0.1:{port}")
     if options.workers:
         env["WEB_CONCURRENCY"] = str(options.workers)
     server = log = None
@@ -371,7 +355,7 @@ def measure_webhooks(env: dict, options) -> dict:
 
     worker_env = {key: value for key, value in env.items() if key != "GUNICORN_BIND"}
     throughput = benchmark_webhooks.delivery_throughput(
-        worker_env, free_port, deliveries=options.deliveries, concurrency=options.concurrency
+        worker_env, deliveries=options.deliveries, concurrency=options.concurrency
     )
     print()
     print(
@@ -381,7 +365,7 @@ def measure_webhooks(env: dict, options) -> dict:
         flush=True,
     )
     blocked = benchmark_webhooks.head_of_line(
-        worker_env, free_port, seconds=options.hol_seconds, rate=options.hol_rate, concurrency=options.concurrency
+        worker_env, seconds=options.hol_seconds, rate=options.hol_rate, concurrency=options.concurrency
     )
     print(
         f"Head-of-line: a dead receiver beside two healthy ones, {blocked['writes_per_second']} updates/s for "

@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from support import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 
@@ -64,7 +66,7 @@ def make_webhook(owner, name: str, host: str, port: int):
     )
 
 
-def delivery_throughput(env: dict, free_port, *, deliveries: int, concurrency: int) -> dict:
+def delivery_throughput(env: dict, *, deliveries: int, concurrency: int) -> dict:
     """`deliveries` queued for one webhook, then sent by one worker process."""
     import secrets
 
@@ -112,7 +114,7 @@ def delivery_throughput(env: dict, free_port, *, deliveries: int, concurrency: i
     }
 
 
-def head_of_line(env: dict, free_port, *, seconds: int, rate: int, concurrency: int) -> dict:
+def head_of_line(env: dict, *, seconds: int, rate: int, concurrency: int) -> dict:
     """A dead receiver beside two healthy ones while `rate` customer updates a second are committed."""
     from django.contrib.auth import get_user_model
 

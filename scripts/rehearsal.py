@@ -23,11 +23,8 @@ import argparse
 import base64
 import itertools
 import json
-import os
 import random
-import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,17 +35,13 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from support import free_port, server_env
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 SLOW_SECONDS = 1.0
 # Short delivery timeouts, so that the killed worker's leases run out within the rehearsal.
 DELIVERY_TIMEOUT = 5
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until(condition, timeout: float, what: str) -> None:
@@ -165,20 +158,14 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="wcompat-rehearsal-"))
     tmp.chmod(0o755)  # the PostgreSQL server runs as its own user and must reach its folder inside
     database_url, pg_folder = start_postgres(tmp, options.database_url)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DATABASE_URL": database_url,
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO",
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "WCOMPAT_WEBHOOK_ALLOW_PRIVATE_URLS": "1",
-        "WCOMPAT_WEBHOOK_TIMEOUT": str(DELIVERY_TIMEOUT),
-        "WCOMPAT_WEBHOOK_PING_TIMEOUT": "1",
-        "WCOMPAT_WORKER_POLL_SECONDS": "0.2",
-        "WEB_CONCURRENCY": "2",
-    }
+    env = server_env(
+        database_url,
+        DJANGO_LOG_LEVEL="WARNING",
+        WCOMPAT_WEBHOOK_TIMEOUT=str(DELIVERY_TIMEOUT),
+        WCOMPAT_WEBHOOK_PING_TIMEOUT="1",
+        WCOMPAT_WORKER_POLL_SECONDS="0.2",
+        WEB_CONCURRENCY="2",
+    )
     processes: dict[str, subprocess.Popen] = {}
     logs = []
     try:
