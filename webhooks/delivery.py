@@ -171,6 +171,11 @@ class Sent:
     answer: safe_http.Answer
     duration_ms: int
 
+    @property
+    def delivered(self) -> bool:
+        """A delivery (not a ping) its receiver took: an answer 200-302."""
+        return not self.outbound.is_ping and self.answer.status in SUCCESS
+
 
 def prepare(delivery: Delivery, webhook: Webhook | None, payload: dict[str, Any] | None) -> Outbound | None:
     """The request for a claimed delivery with its payload (payloads_for(), rendered just before the send, so
@@ -208,16 +213,14 @@ def record(results: list[Sent]) -> None:
     succeeded_hooks: set[int] = set()
     with transaction.atomic():
         log, counts = [], _FailureCounts()
-        delivered = queue.settle_delivered(
-            [sent.outbound.delivery for sent in results if not sent.outbound.is_ping and sent.answer.status in SUCCESS]
-        )
+        delivered = queue.settle_delivered([sent.outbound.delivery for sent in results if sent.delivered])
         for sent in results:
             delivery, webhook, answer = sent.outbound.delivery, sent.outbound.webhook, sent.answer
             if sent.outbound.is_ping:
                 if _settle_ping(delivery, webhook, answer):
                     log.append(_log_line(sent))
                 continue
-            succeeded = answer.status in SUCCESS
+            succeeded = sent.delivered
             if succeeded:
                 mine = delivery.pk in delivered
             else:
