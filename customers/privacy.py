@@ -216,7 +216,7 @@ def _erase_copies(customer: Customer, strings: list[str]) -> dict[str, int]:
     """Beyond WooCommerce: the copies this project keeps of what it was sent and what it answered."""
     counts = dict.fromkeys(("idempotency_records", "webhook_log", "import_checkpoints", "admin_log"), 0)
     if not strings:
-        return counts
+        return counts  # nothing personal is left to find (a second erasure)
     doomed = [
         record.pk
         for record in IdempotencyRecord.objects.only("pk", "body", "headers").iterator()
@@ -239,11 +239,12 @@ def _erase_copies(customer: Customer, strings: list[str]) -> dict[str, int]:
     kind = ContentType.objects.get_for_model(Customer)
     for entry in LogEntry.objects.all().iterator():
         own = entry.content_type_id == kind.pk and entry.object_id == str(customer.pk)
-        if own or _mentions(entry.object_repr + entry.change_message, strings):
-            LogEntry.objects.filter(pk=entry.pk).update(
-                object_repr=f"customer {customer.pk}" if own else _scrubbed(entry.object_repr, strings),
-                change_message=_scrubbed(entry.change_message, strings),
-            )
+        if not own and not _mentions(entry.object_repr + entry.change_message, strings):
+            continue
+        named = f"customer {customer.pk}" if own else _scrubbed(entry.object_repr, strings)
+        message = _scrubbed(entry.change_message, strings)
+        if (named, message) != (entry.object_repr, entry.change_message):  # (a second erasure finds it done)
+            LogEntry.objects.filter(pk=entry.pk).update(object_repr=named, change_message=message)
             counts["admin_log"] += 1
     return counts
 
