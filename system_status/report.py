@@ -8,7 +8,6 @@ an invented figure.
 """
 
 import platform
-import time
 from typing import Any
 
 from django.conf import settings
@@ -167,18 +166,9 @@ def database_version() -> tuple[str, str]:
     return connection.display_name, ""
 
 
-_TABLES: tuple[float, list[str]] = (0.0, [])
-
-
 def _table_names() -> list[str]:
-    """The database's tables (read again after a minute: migrations add some)."""
-    global _TABLES
-    read_at, names = _TABLES
-    if time.monotonic() - read_at > 60 or not names:
-        with connection.cursor() as cursor:
-            names = connection.introspection.table_names(cursor)
-        _TABLES = (time.monotonic(), names)
-    return names
+    with connection.cursor() as cursor:
+        return connection.introspection.table_names(cursor)
 
 
 def _locale(language_code: str) -> str:
