@@ -21,14 +21,13 @@ from import_export.admin import ExportActionMixin, ImportExportMixin
 from import_export.formats.base_formats import JSON
 
 from customers import privacy, services
-from customers.choices import AddressType, CustomerRole
+from customers.choices import LAST_ACTIVE_KEY, AddressType, CustomerRole
 from customers.error_codes import CustomerErrorCode
 from customers.models import ADDRESS_FIELDS, Customer, CustomerMeta, Download, Order, PrivacyAudit
 from customers.resources import CustomerResource, SpreadsheetSafeCSV
 from customers.schema import VERSIONS
 from customers.selectors import annotate_order_stats, attach_meta, customer_get, last_active_seconds
 from customers.serializers import RenderContext, render_customer
-from customers.services import LAST_ACTIVE_KEY
 from wcompat.dates import as_datetime
 from wcompat.exceptions import WcAPIException
 

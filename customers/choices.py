@@ -36,3 +36,5 @@ PAID_STATUSES = (OrderStatus.PROCESSING, OrderStatus.COMPLETED)
 # Roles whose email and password the API may change, and which it may delete
 # (woocommerce_rest_customer_allowed_roles, WooCommerce 9.5.2+).
 EDITABLE_ROLES = (CustomerRole.CUSTOMER, CustomerRole.SUBSCRIBER)
+# The user meta where WooCommerce keeps the day a customer was last active (wc_update_user_last_active()).
+LAST_ACTIVE_KEY = "wc_last_active"

@@ -155,6 +155,46 @@ class RoleCount(models.Model):
         return f"{self.role}: {self.count}"
 
 
+class CustomerStats(models.Model):
+    """A customer's order figures and last activity, as WooCommerce's Customers screen sorts and filters by them
+    (its wc_customer_lookup table): one row per customer, kept by database triggers (migration 0009) in the same
+    transaction as every write of a customer, an order or a `wc_last_active` meta row, whatever makes it.
+
+    The figures are the API's: every order counts in `orders_count`, paid ones (processing, completed) in
+    `paid_orders_count` and `total_spent`; the last order is the one with the highest id. The API computes its
+    own from the orders; the admin reads these, so that a million customers sort by them from an index.
+    """
+
+    # No constraint and nothing done by Django on delete: the triggers create and delete the row.
+    customer = models.OneToOneField(
+        Customer, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="stats"
+    )
+    orders_count = models.BigIntegerField(_("orders"), default=0)
+    paid_orders_count = models.BigIntegerField(_("paid orders"), default=0)
+    total_spent = models.DecimalField(_("total spent"), max_digits=20, decimal_places=2, default=0)
+    last_order_id = models.BigIntegerField(_("last order"), null=True, blank=True)
+    # `wc_last_active`, in seconds (a UTC midnight); None when the meta is missing or not a number.
+    last_active = models.BigIntegerField(_("last active"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("customer figures")
+        verbose_name_plural = _("customer figures")
+        indexes = [
+            models.Index(fields=["orders_count", "customer"], name="customers_stats_orders"),
+            models.Index(fields=["total_spent", "customer"], name="customers_stats_spent"),
+            models.Index(fields=["last_order_id", "customer"], name="customers_stats_last_order"),
+            models.Index(fields=["last_active", "customer"], name="customers_stats_active"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Figures of customer {self.customer_id}"
+
+    @property
+    def average_order_value(self):
+        """Total spent per paid order (WooCommerce Analytics' AOV); None without paid orders."""
+        return self.total_spent / self.paid_orders_count if self.paid_orders_count else None
+
+
 PHONE_DIGITS_MAX = 64
 
 

@@ -21,7 +21,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from customers import events, meta as meta_rules
-from customers.choices import EDITABLE_ROLES, AddressType, CustomerRole, OrderStatus
+from customers.choices import EDITABLE_ROLES, LAST_ACTIVE_KEY, AddressType, CustomerRole, OrderStatus
 from customers.error_codes import CustomerErrorCode
 from customers.models import ADDRESS_FIELDS, Address, Customer, CustomerMeta, Order, RoleCount
 from customers.selectors import CustomerRecord, customer_get
@@ -778,9 +778,6 @@ def _mark_paying(customer_id: int) -> None:
     if Customer.objects.filter(pk=customer_id, is_paying_customer=False).update(is_paying_customer=True):
         # wc_paying_customer() saves the customer: customer.updated.
         events.customers_updated([customer_id])
-
-
-LAST_ACTIVE_KEY = "wc_last_active"
 
 
 def mark_active_today(customer_id: int) -> None:
