@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import DatabaseError
 
+from customers import figures
 from customers.services import recount_role_totals
 from wcompat.authentication import prune_expired_nonces
 from wcompat.idempotency import prune_expired
@@ -27,6 +28,10 @@ class Tool:
 def _recount_role_totals() -> str:
     wrong = recount_role_totals()
     return f"Customer totals recounted: {wrong} role count(s) corrected."
+
+
+def _rebuild_customer_figures() -> str:
+    return f"Customer figures rebuilt from the orders: {figures.rebuild()} customer(s) corrected."
 
 
 def _prune_webhook_log() -> str:
@@ -50,6 +55,14 @@ TOOLS = {
             "Recount customers",
             "This tool will count the customers of each role again (the totals lists answer with in X-WP-Total).",
             _recount_role_totals,
+        ),
+        Tool(
+            "regenerate_customer_figures",
+            "Customer figures",
+            "Regenerate",
+            "This tool will count each customer's orders and spending again, and read their last activity again "
+            "(the figures the admin's customer list sorts and filters by).",
+            _rebuild_customer_figures,
         ),
         Tool(
             "prune_webhook_delivery_log",

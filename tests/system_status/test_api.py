@@ -1,15 +1,16 @@
 """/wc/v2|v3/system_status and /system_status/tools through the HTTP API, as connectors check a store with them."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from customers.models import RoleCount
+from customers.models import CustomerStats, RoleCount
 from system_status.schema import STATUS_SCHEMA
 from tests.conftest import client_for
-from tests.factories import CustomerFactory, UserFactory, make_api_key
+from tests.factories import CustomerFactory, OrderFactory, UserFactory, make_api_key
 from wcompat.models import IdempotencyRecord, OAuthNonce
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +103,7 @@ def test_options_describes_the_route_with_woocommerces_schema(api):
 
 TOOL_IDS = [
     "recount_customer_totals",
+    "regenerate_customer_figures",
     "prune_webhook_delivery_log",
     "clear_expired_idempotency_keys",
     "clear_expired_oauth_nonces",
@@ -154,6 +156,18 @@ def test_recounting_corrects_the_kept_role_totals(api):
     assert (ran["success"], ran["message"]) == (True, "Customer totals recounted: 1 role count(s) corrected.")
     assert list(ran) == ["id", "name", "action", "description", "success", "message", "_links"]
     assert api.get("/wp-json/wc/v3/customers?role=customer").headers["X-WP-Total"] == "3"
+
+
+def test_regenerating_customer_figures_corrects_those_written_behind_the_triggers_back(api):
+    order = OrderFactory(status="completed", total="4.00")
+    CustomerStats.objects.filter(customer_id=order.customer_id).update(orders_count=5, total_spent=0)
+    ran = api.put("/wp-json/wc/v3/system_status/tools/regenerate_customer_figures", {}, format="json").json()
+    assert (ran["success"], ran["message"]) == (
+        True,
+        "Customer figures rebuilt from the orders: 1 customer(s) corrected.",
+    )
+    stats = CustomerStats.objects.get(customer_id=order.customer_id)
+    assert (stats.orders_count, stats.total_spent) == (1, Decimal("4.00"))
 
 
 def test_clearing_expired_records_deletes_those_only(api, admin_key):
