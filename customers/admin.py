@@ -6,28 +6,34 @@ import (django-import-export) take the same road (customers.resources).
 """
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from operator import itemgetter
 from typing import Any
 
+import pycountry
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import DateTimeField, OuterRef, QuerySet, Subquery
+from django.core.paginator import Paginator
+from django.db.models import DateTimeField, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from import_export.admin import ExportActionMixin, ImportExportMixin
 from import_export.formats.base_formats import JSON
 
 from customers import privacy, services
-from customers.choices import LAST_ACTIVE_KEY, AddressType, CustomerRole
+from customers.admin_filters import CountryFilter, DateRangeFilter, LastActiveRangeFilter, RangeFilter, RoleFilter
+from customers.choices import AddressType, CustomerRole
 from customers.error_codes import CustomerErrorCode
 from customers.models import ADDRESS_FIELDS, Customer, CustomerMeta, Download, Order, PrivacyAudit
 from customers.resources import CustomerResource, SpreadsheetSafeCSV
 from customers.schema import VERSIONS
-from customers.selectors import annotate_order_stats, attach_meta, customer_get, last_active_seconds
+from customers.selectors import attach_meta, customer_get, customer_search_ids, role_counts
 from customers.serializers import RenderContext, render_customer
+from system_status.prices import wc_price
 from wcompat.dates import as_datetime
 from wcompat.exceptions import WcAPIException
 
@@ -47,18 +53,38 @@ ERROR_FIELDS = {
 }
 ADDRESS_LABELS = {"address_1": "Address line 1", "address_2": "Address line 2"}
 
+
+def admin_date(moment: datetime | date) -> str:
+    """A moment (on the site's calendar) or a day, as the admin writes dates everywhere (DATE_FORMAT)."""
+    return date_format(timezone.localtime(moment) if isinstance(moment, datetime) else moment)
+
+
 # The newest API version: what the customer's JSON link shows.
 NEWEST = VERSIONS[-1]
 
 
+# The keys of each address the API has: a shipping address has no email.
+FORM_ADDRESS_KEYS = {
+    AddressType.BILLING: ADDRESS_FIELDS,
+    AddressType.SHIPPING: tuple(key for key in ADDRESS_FIELDS if key != "email"),
+}
+COUNTRY_CHOICES = [
+    ("", "—"),
+    *sorted(((country.alpha_2, country.name) for country in pycountry.countries), key=itemgetter(1)),
+]
+
+
 def _address_fields() -> dict[str, forms.Field]:
     fields = {}
-    for kind in AddressType.values:
-        for key in ADDRESS_FIELDS:
+    for kind, keys in FORM_ADDRESS_KEYS.items():
+        for key in keys:
             label = ADDRESS_LABELS.get(key, key.replace("_", " ").capitalize())
-            fields[f"{kind}_{key}"] = forms.CharField(
-                label=label, required=False, widget=forms.TextInput(attrs={"class": "vTextField"})
-            )
+            if key == "country":
+                fields[f"{kind}_{key}"] = forms.ChoiceField(label=label, required=False, choices=COUNTRY_CHOICES)
+            else:
+                fields[f"{kind}_{key}"] = forms.CharField(
+                    label=label, required=False, widget=forms.TextInput(attrs={"class": "vTextField"})
+                )
     return fields
 
 
@@ -73,7 +99,7 @@ class CustomerForm(AddressFields, forms.ModelForm):
         required=False,
         strip=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        help_text="Leave empty to keep the current password (a new customer then has none usable).",
+        help_text="Leave empty to keep the current password.",
     )
 
     class Meta:
@@ -90,13 +116,22 @@ class CustomerForm(AddressFields, forms.ModelForm):
         self.fields["email"].widget = forms.EmailInput(attrs={"class": "vTextField"})
         if self.instance.pk:
             for address in self.instance.addresses.all():
-                for key in ADDRESS_FIELDS:
+                for key in FORM_ADDRESS_KEYS.get(address.type, ()):
                     self.initial[f"{address.type}_{key}"] = getattr(address, key)
             self.fields["username"].disabled = True  # WordPress logins are not editable
             self.fields["username"].help_text = "Logins cannot be changed."
+        else:
+            self.fields["username"].required = False
+            self.fields["username"].help_text = "Leave empty to make one from the email, as the API does."
+            self.fields["password"].help_text = "Leave empty for a customer without a password (none can log in)."
+        for kind in FORM_ADDRESS_KEYS:
+            # A stored country the list does not have (an import's) stays offered, so a save keeps it.
+            field, stored = self.fields[f"{kind}_country"], self.initial.get(f"{kind}_country") or ""
+            if stored and stored not in dict(field.choices):
+                field.choices = [*field.choices, (stored, stored)]
 
     def address(self, kind: str) -> dict[str, str]:
-        return {key: self.cleaned_data.get(f"{kind}_{key}", "") for key in ADDRESS_FIELDS}
+        return {key: self.cleaned_data.get(f"{kind}_{key}", "") for key in FORM_ADDRESS_KEYS[kind]}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -207,9 +242,9 @@ class DownloadInline(admin.TabularInline):
 ADDRESS_FIELDSETS = tuple(
     (
         f"{kind.capitalize()} address",
-        {"fields": tuple(f"{kind}_{key}" for key in ADDRESS_FIELDS), "classes": ("address-column",)},
+        {"fields": tuple(f"{kind}_{key}" for key in keys), "classes": ("address-column",)},
     )
-    for kind in AddressType.values
+    for kind, keys in FORM_ADDRESS_KEYS.items()
 )
 
 
@@ -226,9 +261,24 @@ class SearchesAnId:
         return results, may_have_duplicates
 
 
+class KnownTotalPaginator(Paginator):
+    """A paginator told its total (the kept role counts) instead of counting a million rows."""
+
+    def __init__(self, *args, total: int | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if total is not None:
+            self.count = total  # the cached_property, set
+
+
+ORDERS_HELP = "Every order of the customer, whatever its status (the API's orders_count)."
+SPENT_HELP = "The total of the customer's paid orders: processing and completed (the API's total_spent)."
+
+
 @admin.register(Customer)
 class CustomerAdmin(SearchesAnId, ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
-    """Customers with their addresses side by side, orders, downloads and meta data; figures computed in SQL."""
+    """Customers as WooCommerce's Customers screen lists them, with their addresses side by side, orders,
+    downloads and meta data on their page. The list's figures are the kept ones (CustomerStats), so that each
+    sort and filter reads an index; they are the API's."""
 
     form = CustomerForm
     resource_classes = [CustomerResource]
@@ -236,28 +286,44 @@ class CustomerAdmin(SearchesAnId, ImportExportMixin, ExportActionMixin, admin.Mo
     import_formats = [SpreadsheetSafeCSV]
     list_display = (
         "id",
-        "email",
         "full_name",
-        "role",
-        "orders_count",
-        "total_spent",
-        "last_order_date",
+        "username",
+        "email",
         "last_active",
         "created",
+        "orders_count",
+        "total_spent",
+        "average_order_value",
+        "last_order",
+        "billing_country",
+        "billing_city",
+        "billing_state",
+        "billing_postcode",
     )
-    list_display_links = ("id", "email")
+    list_display_links = ("id", "full_name", "email")
     actions = ["export_personal_data", "erase_personal_data"]
-    list_filter = ("role", "is_paying_customer", "date_created")
-    date_hierarchy = "date_created"
-    search_fields = ("email", "username", "first_name", "last_name")
-    search_help_text = "Email, username or name; a number finds that customer id too."
+    list_filter = (
+        RoleFilter,
+        "is_paying_customer",
+        CountryFilter,
+        ("date_created", DateRangeFilter),
+        ("stats__last_active", LastActiveRangeFilter),
+        ("stats__orders_count", RangeFilter),
+        ("stats__total_spent", RangeFilter),
+    )
+    search_fields = ("email",)  # the search itself is customer_search_ids()
+    search_help_text = "Email, username, name, city, postcode or phone; a number finds that customer id too."
     ordering = ("-id",)
     list_per_page = 50
+    show_full_result_count = False
+    paginator = KnownTotalPaginator
+    save_on_top = True
     readonly_fields = ("figures", "all_orders", "date_created", "date_modified", "api_json")
     inlines = [OrderInline, DownloadInline, CustomerMetaInline]
 
     class Media:
         css = {"all": ("customers/admin.css",)}
+        js = ("customers/admin.js",)
 
     def get_fieldsets(self, request: HttpRequest, obj=None):
         account = ("username", "email", "first_name", "last_name", "display_name", "role", "password")
@@ -269,30 +335,81 @@ class CustomerAdmin(SearchesAnId, ImportExportMixin, ExportActionMixin, admin.Mo
         return fieldsets
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Customer]:
-        # The last order is the one with the highest id, as WooCommerce's wc_get_customer_last_order() has it (the
-        # customer's page names the same one).
-        last_order = Order.objects.filter(customer=OuterRef("pk")).order_by("-id").values("date_created")[:1]
-        last_active = CustomerMeta.objects.filter(customer=OuterRef("pk"), key=LAST_ACTIVE_KEY).values("value")[:1]
-        return annotate_order_stats(super().get_queryset(request)).annotate(
-            last_order_date=Subquery(last_order, output_field=DateTimeField()),
-            last_active_value=Subquery(last_active),
+        # An inner join on the figures (every customer has its row), so that a sort by one reads its index.
+        billing = FilteredRelation("addresses", condition=Q(addresses__type=AddressType.BILLING))
+        last_order = Order.objects.filter(pk=OuterRef("stats__last_order_id")).values("date_created")
+        return (
+            super()
+            .get_queryset(request)
+            .filter(stats__isnull=False)
+            .select_related("stats")
+            .annotate(
+                billing=billing,
+                billing_country=F("billing__country"),
+                billing_city=F("billing__city"),
+                billing_state=F("billing__state"),
+                billing_postcode=F("billing__postcode"),
+                last_order_date=Subquery(last_order, output_field=DateTimeField()),
+            )
         )
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
+        if not search_term.strip():
+            return queryset, False
+        return queryset.filter(pk__in=customer_search_ids(search_term)), False
+
+    def get_paginator(self, request: HttpRequest, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        """The kept role counts are the total of a list that is not searched or filtered, or only by role."""
+        asked = {name for name in request.GET if name not in ("o", "p", "e")}
+        total = None
+        if not asked:
+            total = sum(role_counts().values())
+        elif asked == {"role"}:
+            total = role_counts().get(request.GET["role"], 0)
+        return self.paginator(queryset, per_page, orphans, allow_empty_first_page, total=total)
 
     @admin.display(description="Name", ordering="last_name")
     def full_name(self, customer: Customer) -> str:
-        return f"{customer.first_name} {customer.last_name}".strip()
+        return f"{customer.first_name} {customer.last_name}".strip() or "—"
 
-    @admin.display(description="Orders", ordering="orders_count")
-    def orders_count(self, customer: Customer) -> int:
-        return customer.orders_count
+    @admin.display(description="Orders", ordering="stats__orders_count")
+    def orders_count(self, customer: Customer) -> str:
+        return format_html('<span class="number" title="{}">{}</span>', ORDERS_HELP, customer.stats.orders_count)
 
-    @admin.display(description="Total spent", ordering="total_spent")
+    @admin.display(description="Total spend", ordering="stats__total_spent")
     def total_spent(self, customer: Customer) -> str:
-        return f"{customer.total_spent:.2f}"
+        return format_html(
+            '<span class="number" title="{}">{}</span>', SPENT_HELP, wc_price(customer.stats.total_spent)
+        )
 
-    @admin.display(description="Last order", ordering="last_order_date")
-    def last_order_date(self, customer: Customer) -> str:
-        return customer.last_order_date.strftime("%Y-%m-%d") if customer.last_order_date else "—"
+    @admin.display(description="AOV")
+    def average_order_value(self, customer: Customer) -> str:
+        value = customer.stats.average_order_value
+        title = "Average order value: the total spend per paid order."
+        return format_html('<span class="number" title="{}">{}</span>', title, wc_price(value) if value else "—")
+
+    @admin.display(description="Last order", ordering="stats__last_order_id")
+    def last_order(self, customer: Customer) -> str:
+        """The order with the highest id, as wc_get_customer_last_order() and the customer's page have it."""
+        if customer.last_order_date is None:
+            return "—"
+        return admin_date(customer.last_order_date)
+
+    @admin.display(description="Country")
+    def billing_country(self, customer: Customer) -> str:
+        return customer.billing_country or "—"
+
+    @admin.display(description="City")
+    def billing_city(self, customer: Customer) -> str:
+        return customer.billing_city or "—"
+
+    @admin.display(description="Region")
+    def billing_state(self, customer: Customer) -> str:
+        return customer.billing_state or "—"
+
+    @admin.display(description="Postal code")
+    def billing_postcode(self, customer: Customer) -> str:
+        return customer.billing_postcode or "—"
 
     @admin.action(description="Export personal data (JSON, for an access request)")
     def export_personal_data(self, request: HttpRequest, queryset: QuerySet[Customer]) -> HttpResponse:
@@ -336,28 +453,29 @@ class CustomerAdmin(SearchesAnId, ImportExportMixin, ExportActionMixin, admin.Mo
         self.message_user(request, f"The personal data of {len(customers)} customer(s) was erased.", messages.SUCCESS)
         return None
 
-    @admin.display(description="Last active")
+    @admin.display(description="Last active", ordering="stats__last_active")
     def last_active(self, customer: Customer) -> str:
         """WooCommerce's Customers screen column: the day of `wc_last_active` (a UTC midnight, in seconds)."""
-        seconds = last_active_seconds(customer.last_active_value)
+        seconds = customer.stats.last_active
         try:
-            return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d") if seconds is not None else "—"
+            return admin_date(datetime.fromtimestamp(seconds, UTC).date()) if seconds is not None else "—"
         except (OverflowError, OSError, ValueError):
             return "—"
 
-    @admin.display(description="Date created", ordering="date_created")
+    @admin.display(description="Date registered", ordering="date_created")
     def created(self, customer: Customer) -> str:
-        return timezone.localtime(customer.date_created).strftime("%Y-%m-%d")
+        return admin_date(customer.date_created)
 
     @admin.display(description="Orders and spending")
     def figures(self, customer: Customer) -> str:
         record = customer_get(customer.pk)
-        last_date = as_datetime(record.last_order_date)
-        last = f"#{record.last_order_id} on {last_date:%Y-%m-%d}" if record.last_order_id else "none"
+        last = "none"
+        if record.last_order_id:
+            last = f"#{record.last_order_id} on {admin_date(as_datetime(record.last_order_date))}"
         paying = "yes" if record.is_paying_customer else "no"
         return (
-            f"{record.orders_count} orders, {record.total_spent:.2f} spent (paid and completed orders);"
-            f" last order: {last}; paying customer: {paying}"
+            f"{record.orders_count} orders (every status); total spend {wc_price(record.total_spent)}"
+            f" (processing and completed orders); last order: {last}; paying customer: {paying}"
         )
 
     @admin.display(description="All orders")

@@ -102,6 +102,8 @@ class Customer(models.Model):
             # The sync extension: modified_after/modified_before and orderby=modified.
             models.Index(fields=["role", "date_modified", "id"], name="customers_role_modified_id"),
             models.Index(fields=["date_modified", "id"], name="customers_modified_id"),
+            # The admin's list sorted by name.
+            models.Index(fields=["last_name", "id"], name="customers_last_name_id"),
         ]
         permissions = [
             ("batch_customer", _("Can create, update and delete customers in batches")),
@@ -232,7 +234,13 @@ class Address(models.Model):
         verbose_name = _("address")
         verbose_name_plural = _("addresses")
         constraints = [models.UniqueConstraint(fields=["customer", "type"], name="%(app_label)s_%(class)s_unique_type")]
-        indexes = [models.Index(fields=["phone_digits"], name="customers_address_phone")]
+        indexes = [
+            models.Index(fields=["phone_digits"], name="customers_address_phone"),
+            # The admin: its country filter (and the list of countries), its search by city and by postcode.
+            models.Index(fields=["type", "country", "customer"], name="customers_address_country"),
+            models.Index(Upper("city"), name="customers_address_city"),
+            models.Index(Upper("postcode"), name="customers_address_postcode"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} address of customer {self.customer_id}"

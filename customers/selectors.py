@@ -14,6 +14,7 @@ with the ORM instead (annotate_order_stats).
 """
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -23,11 +24,12 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from customers import sql as statements
 from customers.choices import PAID_STATUSES
-from customers.models import ADDRESS_FIELDS, Customer, Order
+from customers.models import ADDRESS_FIELDS, Customer, Order, phone_digits
 from wcompat.args import MAX_ID
 from wcompat.dates import Instant
 from wcompat.pagination import Page
@@ -36,6 +38,8 @@ MONEY = DecimalField(max_digits=20, decimal_places=2)
 CENTS = Decimal("0.01")
 # A search term longer than the longest searchable column (display_name) can match nothing.
 SEARCHABLE_LENGTH = 250
+# A search term with this many digits or more (and nothing but phone characters) is looked for as a phone too.
+PHONE_SEARCH_DIGITS = 6
 
 
 @dataclass(slots=True)
@@ -359,11 +363,26 @@ def annotate_order_stats(queryset: QuerySet[Customer]) -> QuerySet[Customer]:
     )
 
 
-def last_active_seconds(stored: str | None) -> int | None:
-    """A `wc_last_active` meta value as stored (JSON text of a string of seconds) as seconds; None when there is
-    none or it is not a number."""
-    try:
-        value = json.loads(stored) if stored else None
-        return int(value) if isinstance(value, str | int) and not isinstance(value, bool) else None
-    except (ValueError, TypeError):
-        return None
+def customer_search_ids(term: str) -> RawSQL:
+    """The admin's search: ids of the customers whose email, login or name holds the term (substrings, from
+    the trigram indexes on PostgreSQL), whose billing or shipping city or postcode is the term (any letter case),
+    whose phone has the term's digits (the phone lookup's index), or whose id it is. One UNION, so each part
+    reads its own index."""
+    term = term.strip()[:SEARCHABLE_LENGTH]
+    vendor = connection.vendor
+    pattern = statements.like_param(term)
+    customer, address = statements.TABLES["customer"], statements.TABLES["address"]
+    columns = ("email", "username", "first_name", "last_name", "display_name")
+    parts = [f"SELECT id FROM {customer} WHERE {statements.like(name, vendor)}" for name in columns]
+    params: list = [pattern] * len(columns)
+    for name in ("city", "postcode"):
+        parts.append(f"SELECT customer_id FROM {address} WHERE UPPER({name}) = UPPER(%s)")
+        params.append(term)
+    digits = phone_digits(term)
+    if len(digits) >= PHONE_SEARCH_DIGITS and re.fullmatch(r"[0-9 +().\-/]+", term):
+        parts.append(f"SELECT customer_id FROM {address} WHERE phone_digits = %s")
+        params.append(digits)
+    if term.isascii() and term.isdigit() and int(term) <= MAX_ID:
+        parts.append(f"SELECT id FROM {customer} WHERE id = %s")
+        params.append(int(term))
+    return RawSQL(" UNION ".join(parts), params)

@@ -32,6 +32,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver
 TIME_ZONE = "UTC"
 USE_TZ = True
 LANGUAGE_CODE = "en-us"
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 # WordPress routes are matched without a trailing slash; a redirect would break signed POSTs.
 APPEND_SLASH = False
