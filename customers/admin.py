@@ -13,9 +13,10 @@ from typing import Any
 import pycountry
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import DateTimeField, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -23,13 +24,14 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from import_export.admin import ExportActionMixin, ImportExportMixin
 from import_export.formats.base_formats import JSON
+from import_export.forms import SelectableFieldsExportForm
 
 from customers import privacy, services
 from customers.admin_filters import CountryFilter, DateRangeFilter, LastActiveRangeFilter, RangeFilter, RoleFilter
 from customers.choices import AddressType, CustomerRole
 from customers.error_codes import CustomerErrorCode
 from customers.models import ADDRESS_FIELDS, Customer, CustomerMeta, Download, Order, PrivacyAudit
-from customers.resources import CustomerResource, SpreadsheetSafeCSV
+from customers.resources import CustomerResource, SpreadsheetSafeCSV, csv_stream, json_stream
 from customers.schema import VERSIONS
 from customers.selectors import attach_meta, customer_get, customer_search_ids, role_counts
 from customers.serializers import RenderContext, render_customer
@@ -270,6 +272,19 @@ class KnownTotalPaginator(Paginator):
             self.count = total  # the cached_property, set
 
 
+class CustomerExportForm(SelectableFieldsExportForm):
+    """CSV first and chosen; a byte order mark for spreadsheet programs that read UTF-8 only with one."""
+
+    def __init__(self, formats, resources, **kwargs) -> None:
+        super().__init__(formats, resources, **kwargs)
+        self.fields["format"].initial = "0"
+        self.fields["byte_order_mark"] = forms.BooleanField(
+            required=False,
+            label="UTF-8 byte order mark",
+            help_text="For Excel and other spreadsheet programs, so that accented letters read right (CSV only).",
+        )
+
+
 ORDERS_HELP = "Every order of the customer, whatever its status (the API's orders_count)."
 SPENT_HELP = "The total of the customer's paid orders: processing and completed (the API's total_spent)."
 
@@ -317,6 +332,8 @@ class CustomerAdmin(SearchesAnId, ImportExportMixin, ExportActionMixin, admin.Mo
     list_per_page = 50
     show_full_result_count = False
     paginator = KnownTotalPaginator
+    export_form_class = CustomerExportForm
+    export_template_name = "admin/customers/customer/export.html"
     save_on_top = True
     readonly_fields = ("figures", "all_orders", "date_created", "date_modified", "api_json")
     inlines = [OrderInline, DownloadInline, CustomerMetaInline]
@@ -358,15 +375,49 @@ class CustomerAdmin(SearchesAnId, ImportExportMixin, ExportActionMixin, admin.Mo
             return queryset, False
         return queryset.filter(pk__in=customer_search_ids(search_term)), False
 
-    def get_paginator(self, request: HttpRequest, queryset, per_page, orphans=0, allow_empty_first_page=True):
+    def known_total(self, request: HttpRequest) -> int | None:
         """The kept role counts are the total of a list that is not searched or filtered, or only by role."""
         asked = {name for name in request.GET if name not in ("o", "p", "e")}
-        total = None
         if not asked:
-            total = sum(role_counts().values())
-        elif asked == {"role"}:
-            total = role_counts().get(request.GET["role"], 0)
+            return sum(role_counts().values())
+        if asked == {"role"}:
+            return role_counts().get(request.GET["role"], 0)
+        return None
+
+    def get_paginator(self, request: HttpRequest, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        total = self.known_total(request)
         return self.paginator(queryset, per_page, orphans, allow_empty_first_page, total=total)
+
+    # Export: streamed, a batch of customers at a time ------------------------------------------------
+
+    def init_request_context_data(self, request: HttpRequest, form):
+        """The export page says how many customers it will write and which search and filters choose them."""
+        context = super().init_request_context_data(request, form)
+        if "export_items" in getattr(form, "initial", {}):
+            return context
+        total = self.known_total(request)
+        context["export_count"] = total if total is not None else self.get_export_queryset(request).count()
+        context["export_filters"] = [
+            (name, value) for name, value in request.GET.items() if name not in ("o", "p", "e", "_changelist_filters")
+        ]
+        return context
+
+    def _do_file_export(self, file_format, request: HttpRequest, queryset, export_form=None):
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        resource = self.choose_export_resource_class(export_form, request)(**self.get_export_resource_kwargs(request))
+        export_fields = self.get_export_resource_fields_from_form(export_form)
+        headers = resource.get_export_headers(selected_fields=export_fields)
+        rows = resource.stream(queryset, export_fields)
+        if isinstance(file_format, SpreadsheetSafeCSV):
+            byte_order_mark = bool(export_form is not None and export_form.cleaned_data.get("byte_order_mark"))
+            chunks = csv_stream(headers, rows, byte_order_mark)
+        else:
+            chunks = json_stream(headers, rows)
+        response = StreamingHttpResponse(chunks, content_type=f"{file_format.get_content_type()}; charset=utf-8")
+        filename = self.get_export_filename(request, queryset, file_format)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
 
     @admin.display(description="Name", ordering="last_name")
     def full_name(self, customer: Customer) -> str:

@@ -9,8 +9,8 @@ queries than the database spent answering them), and returns CustomerRecord rows
 
 A page and its X-WP-Total come from the same statement, so from one snapshot of the data: the total of an
 unfiltered list is read from the per-role counts the database keeps (customers_rolecount), a filtered
-one is counted through the filter's indexes. The admin, which sorts by the order figures, annotates them
-with the ORM instead (annotate_order_stats).
+one is counted through the filter's indexes. The admin, which sorts and filters by the order figures, reads
+the kept ones (CustomerStats) instead.
 """
 
 import json
@@ -23,13 +23,11 @@ from operator import itemgetter
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
 
 from customers import sql as statements
-from customers.choices import PAID_STATUSES
-from customers.models import ADDRESS_FIELDS, Customer, Order, phone_digits
+from customers.models import ADDRESS_FIELDS, Customer, phone_digits
 from wcompat.args import MAX_ID
 from wcompat.dates import Instant
 from wcompat.pagination import Page
@@ -350,17 +348,6 @@ def attach_meta(records: Sequence[CustomerRecord]) -> None:
 def role_counts() -> dict[str, int]:
     """The kept count of customers per role."""
     return {role: int(count) for role, count in _run(f"SELECT role, count FROM {statements.TABLES['rolecount']}", [])}
-
-
-def annotate_order_stats(queryset: QuerySet[Customer]) -> QuerySet[Customer]:
-    """Annotate orders_count and total_spent in SQL, for listings that sort by them (the admin)."""
-    orders = Order.objects.filter(customer=OuterRef("pk")).order_by()
-    count = orders.values("customer").annotate(n=Count("id")).values("n")
-    spent = orders.filter(status__in=PAID_STATUSES).values("customer").annotate(s=Sum("total")).values("s")
-    return queryset.annotate(
-        orders_count=Coalesce(Subquery(count), Value(0)),
-        total_spent=Coalesce(Subquery(spent, output_field=MONEY), Value(Decimal("0")), output_field=MONEY),
-    )
 
 
 def customer_search_ids(term: str) -> RawSQL:

@@ -1,13 +1,11 @@
 """customers.selectors on their own: the list query's filters, its order and its ties, and reads by id."""
 
-from decimal import Decimal
-
 import pytest
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 
 from customers.models import Customer
-from customers.selectors import CustomerFilters, annotate_order_stats, customer_get, customer_page, customer_records
+from customers.selectors import CustomerFilters, customer_get, customer_page, customer_records
 from tests.factories import CustomerFactory, OrderFactory
 from wcompat.args import MAX_ID
 
@@ -141,18 +139,6 @@ def test_reads_by_id_reach_the_first_and_the_largest_id_and_pages_in_include_ord
     assert (customer_get(1).id, customer_get(1).display_name, customer_get(MAX_ID).id) == (1, "First", largest.pk)
     page = page_of(orderby="include", include=[MAX_ID, 1], role="all")
     assert [(record.id, record.orders_count) for record in page.items] == [(MAX_ID, 0), (1, 1)]
-
-
-def test_the_admins_order_figures_are_zero_without_orders_and_count_only_paid_totals():
-    without = CustomerFactory()
-    buyer = CustomerFactory()
-    OrderFactory(customer=buyer, status="completed", total="10.00")
-    OrderFactory(customer=buyer, status="pending", total="99.00")
-    figures = {
-        customer.pk: (customer.orders_count, customer.total_spent)
-        for customer in annotate_order_stats(Customer.objects.all())
-    }
-    assert figures == {without.pk: (0, Decimal("0")), buyer.pk: (2, Decimal("10.00"))}
 
 
 PAGING = ("orderby", "order", "page", "per_page", "offset", "order_figures", "with_meta")
