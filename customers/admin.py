@@ -31,9 +31,9 @@ from customers.admin_filters import CountryFilter, DateRangeFilter, LastActiveRa
 from customers.choices import AddressType, CustomerRole
 from customers.error_codes import CustomerErrorCode
 from customers.models import ADDRESS_FIELDS, Customer, CustomerMeta, Download, Order, PrivacyAudit
-from customers.resources import CustomerResource, SpreadsheetSafeCSV, csv_stream, json_stream
+from customers.resources import TAKEN_EMAIL, CustomerResource, SpreadsheetSafeCSV, csv_stream, json_stream
 from customers.schema import VERSIONS
-from customers.selectors import attach_meta, customer_get, customer_search_ids, role_counts
+from customers.selectors import attach_meta, customer_get, customer_search_ids, email_owner, role_counts
 from customers.serializers import RenderContext, render_customer
 from system_status.prices import wc_price
 from wcompat.dates import as_datetime
@@ -158,12 +158,9 @@ class CustomerForm(AddressFields, forms.ModelForm):
     def _operator_message(self, error: WcAPIException, data: dict[str, Any]):
         """The API's message, but where it hides what an operator needs: a taken email names its customer (the
         API says "Email address is invalid." on an update, as WooCommerce does)."""
-        taken = (CustomerErrorCode.UPDATE_EMAIL_TAKEN, CustomerErrorCode.REGISTRATION_EMAIL_EXISTS)
-        if error.code in taken and data.get("email"):
-            owner = Customer.objects.filter(email__iexact=data["email"]).exclude(pk=self.instance.pk).first()
-            if owner is not None:
-                url = reverse("admin:customers_customer_change", args=[owner.pk])
-                return format_html('This email is already registered to <a href="{}">customer #{}</a>.', url, owner.pk)
+        if error.code in TAKEN_EMAIL and (owner := email_owner(data.get("email"), other_than=self.instance.pk)):
+            url = reverse("admin:customers_customer_change", args=[owner])
+            return format_html('This email is already registered to <a href="{}">customer #{}</a>.', url, owner)
         return error.message
 
     def _check_role_rules(self, record, data: dict[str, Any]) -> None:

@@ -20,11 +20,14 @@ from import_export.formats.base_formats import CSV
 
 from customers import services
 from customers.choices import AddressType, CustomerRole
+from customers.error_codes import CustomerErrorCode
 from customers.models import ADDRESS_FIELDS, Customer
-from customers.selectors import customer_get
+from customers.selectors import customer_get, email_owner
 from wcompat.exceptions import WcAPIException
 
 ACCOUNT_COLUMNS = ("id", "email", "username", "first_name", "last_name", "role")
+# The services' refusals of an email another customer has: the import names that customer.
+TAKEN_EMAIL = (CustomerErrorCode.UPDATE_EMAIL_TAKEN, CustomerErrorCode.REGISTRATION_EMAIL_EXISTS)
 # Customers read per query when an export streams, and characters written per chunk of the answer.
 EXPORT_BATCH = 2000
 CHUNK_CHARACTERS = 64 * 1024
@@ -201,7 +204,10 @@ class CustomerResource(resources.ModelResource):
                     role=instance.role or CustomerRole.CUSTOMER,
                 )
         except WcAPIException as error:
-            errors.setdefault("email" if "email" in error.code else "__all__", []).append(error.message)
+            message = error.message
+            if error.code in TAKEN_EMAIL and (owner := email_owner(instance.email, other_than=instance.pk)):
+                message = f"This email is already registered to customer #{owner}."
+            errors.setdefault("email" if "email" in error.code else "__all__", []).append(message)
         if errors:
             raise ValidationError(errors)
 

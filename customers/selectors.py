@@ -373,3 +373,9 @@ def customer_search_ids(term: str) -> RawSQL:
         parts.append(f"SELECT id FROM {customer} WHERE id = %s")
         params.append(int(term))
     return RawSQL(" UNION ".join(parts), params)
+
+
+def email_owner(email: str, *, other_than: int | None = None) -> int | None:
+    """The id of the customer registered with this email (any letter case), other than `other_than`."""
+    owners = Customer.objects.with_email(email or "").exclude(pk=other_than)
+    return owners.values_list("pk", flat=True).first()

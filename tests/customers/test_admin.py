@@ -380,7 +380,7 @@ def _all_export_fields() -> dict[str, str]:
 
 
 def test_a_csv_import_is_previewed_then_written_through_the_services(admin_client, customer):
-    CustomerFactory(email="taken@example.com")
+    owner = CustomerFactory(email="taken@example.com")
     file = io.StringIO()
     writer = csv.writer(file)
     writer.writerow(["id", "email", "username", "first_name", "billing_city"])
@@ -395,7 +395,7 @@ def test_a_csv_import_is_previewed_then_written_through_the_services(admin_clien
     assert preview.status_code == 200
     result = preview.context["result"]
     assert result.has_validation_errors()
-    assert "already registered" in preview.content.decode()
+    assert f"This email is already registered to customer #{owner.pk}." in preview.content.decode()
     assert Customer.objects.get(pk=customer.pk).first_name == "Justin"  # nothing written by the preview
 
     file.seek(0)
