@@ -14,6 +14,9 @@ request of each scenario runs. Then, measured in the same run:
   and how many statements queue a batch of 100 creates' deliveries;
 - with --soak: the gunicorn workers' memory (RSS) before and after SECONDS of mixed load;
 - with --import: import_woocommerce from this server into a fresh database, in customers per second.
+
+With --admin, the API's scenarios are left out and the admin is measured instead (scripts/benchmark_admin.py):
+the customer list with each sort and filter, searches, a customer's page with 2,000 orders, the streamed export.
 """
 
 import argparse
@@ -109,6 +112,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=64, help="run_worker --concurrency for the webhook figures")
     parser.add_argument("--hol-seconds", type=int, default=30, help="seconds of writes for the head-of-line figure")
     parser.add_argument("--hol-rate", type=int, default=50, help="updates/s for the head-of-line figure")
+    parser.add_argument(
+        "--admin", action="store_true", help="the admin's pages and export (scripts/benchmark_admin.py), not the API's"
+    )
     options = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
@@ -195,8 +201,10 @@ def main() -> None:
             ("POST create, v3", "POST", v3, "1"),
             ("batch create 100, v3", "POST", f"{v3}/batch", "100"),
         ]
-        results, webhook_costs = [], None
-        if options.only_webhooks:
+        results, webhook_costs, admin = [], None, None
+        if options.admin:
+            admin = measure_admin(env, options)
+        elif options.only_webhooks:
             setup_django(env)
         else:
             queries, webhook_costs = count_queries(env, headers, scenarios)
@@ -234,6 +242,7 @@ def main() -> None:
                         "soak": soak,
                         "import": imported,
                         "webhooks": webhooks,
+                        "admin": admin,
                     },
                     indent=2,
                 )
@@ -247,6 +256,16 @@ def main() -> None:
         if pg_dir:
             subprocess.run([str(ROOT / "scripts" / "throwaway-postgres"), str(pg_dir), "--stop"], check=False)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def measure_admin(env: dict, options) -> dict:
+    """The admin's server times, then its export in a process of its own (so the peak memory is the export's)."""
+    script = str(ROOT / "scripts" / "benchmark_admin.py")
+    with tempfile.TemporaryDirectory() as folder:
+        pages, export = Path(folder) / "pages.json", Path(folder) / "export.json"
+        subprocess.run([PYTHON, script, "--json", str(pages)], cwd=ROOT, env=env, check=True)
+        subprocess.run([PYTHON, script, "--export", "--json", str(export)], cwd=ROOT, env=env, check=True)
+        return {"pages": json.loads(pages.read_text()), "export": json.loads(export.read_text())}
 
 
 def setup_django(env: dict) -> None:

@@ -34,8 +34,12 @@ def test_schema_documents_every_route_with_auth_and_errors():
         assert set(listing["responses"]["200"]["headers"]) == {"X-WP-Total", "X-WP-TotalPages", "Link"}
         assert {"400", "401", "403"} <= set(listing["responses"])
         assert {p["name"] for p in listing["parameters"]} >= {"page", "per_page", "search", "include", "role"}
-        create = schema["paths"][prefix]["post"]
-        assert create["requestBody"]["content"]["application/json"]["schema"]["required"] == ["email"]
+        create = schema["paths"][prefix]["post"]["requestBody"]
+        assert list(create["content"]) == ["application/json"]  # one body: what a generated client sends
+        body = create["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+        assert body == f"{namespace.replace('/', ' ').title().replace(' ', '')}CustomerCreate"
+        assert create["required"] is True
+        assert schema["components"]["schemas"][body]["required"] == ["email"]
     # What a person can fill in on the Authorize form: Basic with the key and secret.
     assert set(schema["components"]["securitySchemes"]) == {"basicAuth"}
 

@@ -243,11 +243,11 @@ class WcAutoSchema(AutoSchema):
                 schema["properties"].pop(name, None)
         if not schema.get("required"):
             schema.pop("required", None)
+        # One body per operation, JSON, as a named component (WcV3CustomerCreate): a generated client gets one
+        # model per body, named for what it is. WordPress also reads form bodies; clients send JSON.
+        name = f"{self.version.label}{self.view.schema_name}{self.action.capitalize()}"
         return {
-            "content": {
-                "application/json": {"schema": schema},
-                "application/x-www-form-urlencoded": {"schema": schema},
-            },
+            "content": {"application/json": {"schema": self._component(name, schema)}},
             "required": bool(schema.get("required")),
         }
 
