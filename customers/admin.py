@@ -297,7 +297,6 @@ class CustomerAdmin(SearchesAnId, ImportExportMixin, ExportActionMixin, admin.Mo
     formats = [SpreadsheetSafeCSV, JSON]
     import_formats = [SpreadsheetSafeCSV]
     list_display = (
-        "id",
         "full_name",
         "username",
         "email",
@@ -312,7 +311,7 @@ class CustomerAdmin(SearchesAnId, ImportExportMixin, ExportActionMixin, admin.Mo
         "billing_state",
         "billing_postcode",
     )
-    list_display_links = ("id", "full_name", "email")
+    list_display_links = ("full_name", "email")
     actions = ["export_personal_data", "erase_personal_data"]
     list_filter = (
         RoleFilter,
@@ -328,6 +327,7 @@ class CustomerAdmin(SearchesAnId, ImportExportMixin, ExportActionMixin, admin.Mo
     ordering = ("-id",)
     list_per_page = 50
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # a count per filter choice: a read of every customer each
     paginator = KnownTotalPaginator
     export_form_class = CustomerExportForm
     export_template_name = "admin/customers/customer/export.html"

@@ -68,9 +68,13 @@ class RangeFilter(admin.FieldListFilter):
     template = "admin/customers/range_filter.html"
     input_type = "number"
 
+    # The list's own words for a column, where they are not its field's.
+    TITLES = {"date_created": "date registered", "stats__total_spent": "total spend"}
+
     def __init__(self, field, request, params, model, model_admin, field_path) -> None:
         self.lower_name, self.upper_name = f"{field_path}__gte", f"{field_path}__lte"
         super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = self.TITLES.get(field_path, self.title)
 
     def expected_parameters(self) -> list[str]:
         return [self.lower_name, self.upper_name]

@@ -99,7 +99,7 @@ def test_the_admin_as_an_operator_uses_it(live_server, browser, downloads, shots
         email="jane.roe.with.a.long.address@example-shop.example",
         first_name="Jane",
         last_name="Roe-Lindqvist",
-        addresses={"billing": {"city": "Lisbon"}},
+        addresses={"billing": {"city": "Lisbon", "country": "PT"}},
     )
     OrderFactory(customer=jane, status="completed", total="42.00")
     for number in range(55):
@@ -126,16 +126,20 @@ def test_the_admin_as_an_operator_uses_it(live_server, browser, downloads, shots
     )
     assert table <= box, f"the list is {table}px wide in a {box}px box: it scrolls sideways"
     headers = [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "#result_list thead th")]
-    assert [header for header in headers if header][:9] == [
-        "ID",
-        "EMAIL",
+    assert [header for header in headers if header] == [
         "NAME",
-        "ROLE",
-        "ORDERS",
-        "TOTAL SPENT",
-        "LAST ORDER",
+        "USERNAME",
+        "EMAIL",
         "LAST ACTIVE",
-        "DATE CREATED",
+        "DATE REGISTERED",
+        "ORDERS",
+        "TOTAL SPEND",
+        "AOV",
+        "LAST ORDER",
+        "COUNTRY",
+        "CITY",
+        "REGION",
+        "POSTAL CODE",
     ]
     shoot(browser, shots, "1-customer-list")
 
@@ -144,8 +148,37 @@ def test_the_admin_as_an_operator_uses_it(live_server, browser, downloads, shots
     search.send_keys("jane.roe")
     search.submit()
     wait.until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, ".paginator"), "1 customer"))
-    assert "42.00" in browser.find_element(By.ID, "result_list").text
+    assert "$42.00" in browser.find_element(By.ID, "result_list").text
     shoot(browser, shots, "2-search")
+
+    # Filters: a country from the drop-down, then a range of total spend.
+    browser.get(f"{base}/admin/customers/customer/")
+    country = wait.until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".select-filter select")))
+    Select(country).select_by_visible_text("Portugal (PT)")
+    wait.until(expected_conditions.url_contains("country=PT"))
+    assert [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "#result_list .field-email")] == [jane.email]
+    browser.get(f"{base}/admin/customers/customer/")
+    spend = browser.find_element(By.CSS_SELECTOR, "details[data-filter-title='total spend']")
+    spend.find_element(By.TAG_NAME, "summary").click()
+    spend.find_element(By.NAME, "stats__total_spent__gte").send_keys("50")
+    spend.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait.until(expected_conditions.url_contains("stats__total_spent__gte=50"))
+    totals = [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "#result_list .field-total_spent")]
+    assert totals == ["$54.50", "$53.50", "$52.50", "$51.50", "$50.50"]
+    shoot(browser, shots, "2-filtered")
+
+    # On a phone-sized screen the list shows who and what they spent, not only the id.
+    browser.set_window_size(390, 844)
+    browser.get(f"{base}/admin/customers/customer/")
+    wait.until(expected_conditions.presence_of_element_located((By.ID, "result_list")))
+    shown = [
+        cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "#result_list thead th") if cell.is_displayed()
+    ]
+    assert [header for header in shown if header] == ["NAME", "EMAIL", "TOTAL SPEND"]
+    first_row = browser.find_element(By.CSS_SELECTOR, "#result_list tbody tr")
+    assert first_row.find_element(By.CSS_SELECTOR, ".field-total_spent").is_displayed()
+    shoot(browser, shots, "2-list-on-a-phone")
+    browser.set_window_size(1400, 900)
 
     # An edit the rules refuse, then one they accept.
     browser.get(f"{base}/admin/customers/customer/{jane.pk}/change/")
