@@ -156,7 +156,9 @@ def test_the_admin_as_an_operator_uses_it(live_server, browser, downloads, shots
     country = wait.until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".select-filter select")))
     Select(country).select_by_visible_text("Portugal (PT)")
     wait.until(expected_conditions.url_contains("country=PT"))
-    assert [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "#result_list .field-email")] == [jane.email]
+    assert [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "#result_list .field-email_address")] == [
+        jane.email
+    ]
     browser.get(f"{base}/admin/customers/customer/")
     spend = browser.find_element(By.CSS_SELECTOR, "details[data-filter-title='total spend']")
     spend.find_element(By.TAG_NAME, "summary").click()

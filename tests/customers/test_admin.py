@@ -532,3 +532,14 @@ def test_a_customer_added_without_a_username_gets_one_made_from_the_email(admin_
     added = Customer.objects.get(email="jane.doe@shop.example")
     assert added.username == "jane.doe"
     assert Address.objects.get(customer=added, type="billing").country == "NO"
+
+
+@pytest.mark.parametrize(("sort", "tie"), [("6", "pk"), ("-6", "-id"), ("3", "pk"), ("", "-id")])
+def test_equal_sort_keys_fall_back_to_the_id_in_the_sorts_direction(admin_client, sort, tie):
+    """So that each sort is read from its index in one direction (orders, then id), not sorted again."""
+    for customer in CustomerFactory.create_batch(3):
+        OrderFactory(customer=customer, total="1.00", status="completed")
+    changelist = admin_client.get(LIST, {"o": sort} if sort else {}).context["cl"]
+    assert changelist.queryset.query.order_by[-1] == tie
+    ids = [customer.pk for customer in changelist.result_list]
+    assert ids == sorted(ids, reverse=tie == "-id")
