@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
 
 from wcompat.models import ApiKey
 
@@ -24,8 +26,20 @@ class ApiKeyAdmin(admin.ModelAdmin):
             user=obj.user, permissions=obj.permissions, description=obj.description
         )
         obj.pk = key.pk
-        messages.warning(
-            request,
-            f"Consumer key: {consumer_key} — Consumer secret: {consumer_secret}. "
-            "Copy them now: the consumer key cannot be shown again.",
-        )
+        obj.truncated_key = key.truncated_key
+        obj.credentials = (consumer_key, consumer_secret)  # for response_add, this request only
+
+    def response_add(self, request: HttpRequest, obj: ApiKey, post_url_continue=None) -> HttpResponse:
+        """As WooCommerce's key screen: the new credentials once, in read-only fields with a Copy button, on the
+        answer to the form (not a page that could be opened again)."""
+        consumer_key, consumer_secret = obj.credentials
+        messages.success(request, f"The API key “{obj}” was added.")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "API key generated",
+            "key": obj,
+            "consumer_key": consumer_key,
+            "consumer_secret": consumer_secret,
+            "changelist_url": reverse("admin:wcompat_apikey_changelist"),
+        }
+        return TemplateResponse(request, "admin/wcompat/apikey/credentials.html", context)

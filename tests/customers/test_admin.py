@@ -414,19 +414,25 @@ def test_a_csv_import_is_previewed_then_written_through_the_services(admin_clien
     assert fresh.addresses.get(type="billing").city == "Accra"
 
 
-def test_adding_an_api_key_shows_the_credentials_once(admin_client):
+def test_adding_an_api_key_shows_the_credentials_once_in_copyable_read_only_fields(admin_client):
     owner = UserFactory()
     response = admin_client.post(
-        reverse("admin:wcompat_apikey_add"),
-        {"user": owner.pk, "description": "shop app", "permissions": "read"},
-        follow=True,
+        reverse("admin:wcompat_apikey_add"), {"user": owner.pk, "description": "shop app", "permissions": "read"}
     )
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]  # the admin's: the secret stays out of every cache
     key = ApiKey.objects.get(description="shop app")
-    message = next(iter(response.context["messages"])).message
-    assert "ck_" in message
-    assert key.consumer_secret in message
-    assert key.truncated_key in message
-    assert key.consumer_key not in response.content.decode()  # the hash is never shown
+    html = response.content.decode()
+    consumer_key = re.search(r'id="consumer_key" type="text" value="(ck_[0-9a-f]{40})" size="50" readonly', html)[1]
+    assert f'id="consumer_secret" type="text" value="{key.consumer_secret}" size="50" readonly' in html
+    assert consumer_key.endswith(key.truncated_key)
+    assert 'data-copy="consumer_key"' in html
+    assert key.consumer_key not in html  # the hash is never shown
+    assert f"The API key “shop app (…{key.truncated_key})” was added." in html
+    # Once: the key's own page never shows them.
+    again = admin_client.get(reverse("admin:wcompat_apikey_change", args=[key.pk])).content.decode()
+    assert consumer_key not in again
+    assert key.consumer_secret not in again
 
 
 FORMULAS = {
