@@ -32,7 +32,7 @@ from customers import privacy, services
 from customers.admin_filters import CountryFilter, DateRangeFilter, LastActiveRangeFilter, RangeFilter, RoleFilter
 from customers.choices import AddressType, CustomerRole
 from customers.error_codes import CustomerErrorCode
-from customers.models import ADDRESS_FIELDS, Customer, CustomerMeta, Download, Order, PrivacyAudit
+from customers.models import KEYS_BY_ADDRESS, Customer, CustomerMeta, Download, Order, PrivacyAudit
 from customers.resources import TAKEN_EMAIL, CustomerResource, SpreadsheetSafeCSV, csv_stream, json_stream
 from customers.schema import VERSIONS
 from customers.selectors import attach_meta, customer_get, customer_search_ids, email_owner, role_counts
@@ -67,11 +67,6 @@ def admin_date(moment: datetime | date) -> str:
 NEWEST = VERSIONS[-1]
 
 
-# The keys of each address the API has: a shipping address has no email.
-FORM_ADDRESS_KEYS = {
-    AddressType.BILLING: ADDRESS_FIELDS,
-    AddressType.SHIPPING: tuple(key for key in ADDRESS_FIELDS if key != "email"),
-}
 COUNTRY_CHOICES = [
     ("", "—"),
     *sorted(((country.alpha_2, country.name) for country in pycountry.countries), key=itemgetter(1)),
@@ -80,7 +75,7 @@ COUNTRY_CHOICES = [
 
 def _address_fields() -> dict[str, forms.Field]:
     fields = {}
-    for kind, keys in FORM_ADDRESS_KEYS.items():
+    for kind, keys in KEYS_BY_ADDRESS.items():
         for key in keys:
             label = ADDRESS_LABELS.get(key, key.replace("_", " ").capitalize())
             if key == "country":
@@ -120,7 +115,7 @@ class CustomerForm(AddressFields, forms.ModelForm):
         self.fields["email"].widget = forms.EmailInput(attrs={"class": "vTextField"})
         if self.instance.pk:
             for address in self.instance.addresses.all():
-                for key in FORM_ADDRESS_KEYS.get(address.type, ()):
+                for key in KEYS_BY_ADDRESS.get(address.type, ()):
                     self.initial[f"{address.type}_{key}"] = getattr(address, key)
             self.fields["username"].disabled = True  # WordPress logins are not editable
             self.fields["username"].help_text = "Logins cannot be changed."
@@ -128,14 +123,14 @@ class CustomerForm(AddressFields, forms.ModelForm):
             self.fields["username"].required = False
             self.fields["username"].help_text = "Leave empty to make one from the email, as the API does."
             self.fields["password"].help_text = "Leave empty for a customer without a password (none can log in)."
-        for kind in FORM_ADDRESS_KEYS:
+        for kind in KEYS_BY_ADDRESS:
             # A stored country the list does not have (an import's) stays offered, so a save keeps it.
             field, stored = self.fields[f"{kind}_country"], self.initial.get(f"{kind}_country") or ""
             if stored and stored not in dict(field.choices):
                 field.choices = [*field.choices, (stored, stored)]
 
     def address(self, kind: str) -> dict[str, str]:
-        return {key: self.cleaned_data.get(f"{kind}_{key}", "") for key in FORM_ADDRESS_KEYS[kind]}
+        return {key: self.cleaned_data.get(f"{kind}_{key}", "") for key in KEYS_BY_ADDRESS[kind]}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -245,7 +240,7 @@ ADDRESS_FIELDSETS = tuple(
         f"{kind.capitalize()} address",
         {"fields": tuple(f"{kind}_{key}" for key in keys), "classes": ("address-column",)},
     )
-    for kind, keys in FORM_ADDRESS_KEYS.items()
+    for kind, keys in KEYS_BY_ADDRESS.items()
 )
 
 
@@ -351,6 +346,7 @@ class CustomerAdmin(SearchesAnId, ImportExportMixin, ExportActionMixin, admin.Mo
     paginator = KnownTotalPaginator
     export_form_class = CustomerExportForm
     export_template_name = "admin/customers/customer/export.html"
+    import_template_name = "admin/customers/customer/import.html"
     save_on_top = True
     readonly_fields = ("figures", "all_orders", "date_created", "date_modified", "api_json")
     inlines = [OrderInline, DownloadInline, CustomerMetaInline]
@@ -615,8 +611,22 @@ class CustomerAdmin(SearchesAnId, ImportExportMixin, ExportActionMixin, admin.Mo
     # The customer's JSON ----------------------------------------------------------------------------
 
     def get_urls(self):
-        view = self.admin_site.admin_view(self.json_view)
-        return [path("<int:pk>/json/", view, name="customers_customer_json"), *super().get_urls()]
+        json_view = self.admin_site.admin_view(self.json_view)
+        template_view = self.admin_site.admin_view(self.import_template_view)
+        return [
+            path("<int:pk>/json/", json_view, name="customers_customer_json"),
+            path("import/template.csv", template_view, name="customers_customer_import_template"),
+            *super().get_urls(),
+        ]
+
+    def import_template_view(self, request: HttpRequest) -> HttpResponse:
+        """The columns the import reads, as an empty CSV to fill in."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        columns = [field.column_name for field in CustomerResource().get_user_visible_fields()]
+        response = HttpResponse(b"".join(csv_stream(columns, [])), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="customers-import-template.csv"'
+        return response
 
     def json_view(self, request: HttpRequest, pk: int) -> JsonResponse:
         record = customer_get(pk)

@@ -24,6 +24,11 @@ ADDRESS_FIELDS = (
     "email",
     "phone",
 )
+# The keys of each address the API has: a shipping address has no email.
+KEYS_BY_ADDRESS = {
+    AddressType.BILLING: ADDRESS_FIELDS,
+    AddressType.SHIPPING: tuple(key for key in ADDRESS_FIELDS if key != "email"),
+}
 
 
 class CustomerQuerySet(models.QuerySet):

@@ -21,7 +21,7 @@ from import_export.formats.base_formats import CSV
 from customers import services
 from customers.choices import AddressType, CustomerRole
 from customers.error_codes import CustomerErrorCode
-from customers.models import ADDRESS_FIELDS, Customer
+from customers.models import KEYS_BY_ADDRESS, Customer
 from customers.selectors import customer_get, email_owner
 from wcompat.exceptions import WcAPIException
 
@@ -150,11 +150,15 @@ class CustomerResource(resources.ModelResource):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        for kind in AddressType.values:
-            for key in ADDRESS_FIELDS:
+        for kind, keys in KEYS_BY_ADDRESS.items():
+            for key in keys:
                 field = AddressField(kind, key)
                 self.fields[field.column_name] = field
         self.fields["date_created"].readonly = True
+
+    def get_user_visible_fields(self):
+        """The columns an import reads: not the figures and dates it ignores."""
+        return [field for field in self.get_import_fields() if not field.readonly]
 
     def get_queryset(self):
         return self.filter_export(Customer.objects.all()).order_by("id")

@@ -549,3 +549,17 @@ def test_equal_sort_keys_fall_back_to_the_id_in_the_sorts_direction(admin_client
     assert changelist.queryset.query.order_by[-1] == tie
     ids = [customer.pk for customer in changelist.result_list]
     assert ids == sorted(ids, reverse=tie == "-id")
+
+
+def test_the_import_page_offers_only_the_columns_it_reads_and_a_template_csv(admin_client):
+    html = admin_client.get(reverse("admin:customers_customer_import")).content.decode()
+    offered = re.search(r"This importer will import the following fields:\s*<code>([^<]*)</code>", html)[1]
+    assert offered.split(", ")[:6] == ["id", "email", "username", "first_name", "last_name", "role"]
+    for ignored in ("orders_count", "total_spent", "date_created", "shipping_email"):
+        assert ignored not in offered.split(", ")
+    template_url = reverse("admin:customers_customer_import_template")
+    assert template_url in html
+    template = admin_client.get(template_url)
+    assert template["Content-Type"] == "text/csv; charset=utf-8"
+    assert template.content.decode().strip().split(",") == offered.split(", ")
+    assert 'href="/static/customers/admin.css"' in html  # the refused rows' reasons shown inline
