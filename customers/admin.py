@@ -11,6 +11,7 @@ from operator import itemgetter
 from typing import Any
 
 import pycountry
+import tablib
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
@@ -289,6 +290,15 @@ class CustomerChangeList(ChangeList):
         if len(ordering) > 1 and ordering[-1] in ("-pk", "-id") and not _descending(ordering[0]):
             ordering[-1] = "pk"
         return ordering
+
+
+def _reasons(row) -> list[str]:
+    """An import row's refusals as "field: message" (or the message alone)."""
+    return [
+        message if field == "__all__" else f"{field}: {message}"
+        for field, messages_ in row.error_dict.items()
+        for message in messages_
+    ]
 
 
 def _descending(part) -> bool:
@@ -616,8 +626,68 @@ class CustomerAdmin(SearchesAnId, ImportExportMixin, ExportActionMixin, admin.Mo
         return [
             path("<int:pk>/json/", json_view, name="customers_customer_json"),
             path("import/template.csv", template_view, name="customers_customer_import_template"),
+            path(
+                "import/valid-rows/",
+                self.admin_site.admin_view(self.import_valid_rows_view),
+                name="customers_customer_import_valid_rows",
+            ),
             *super().get_urls(),
         ]
+
+    def import_action(self, request: HttpRequest, **kwargs):
+        """The preview; when some rows are refused, a form to import the others and take the refused ones back."""
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        result, form = context.get("result"), context.get("form")
+        if result is not None and not result.has_errors() and result.has_validation_errors() and form is not None:
+            context["partial_form"] = self.create_confirm_form(request, import_form=form)
+            context["refused_count"] = len(result.invalid_rows)
+            context["valid_count"] = result.total_rows - len(result.invalid_rows)
+        return response
+
+    def import_valid_rows_view(self, request: HttpRequest) -> HttpResponse:
+        """Import the rows the checks accept; answer the refused ones as a CSV with an `errors` column."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        confirm_form = self.create_confirm_form(request)
+        if request.method != "POST" or not confirm_form.is_valid():
+            messages.error(request, "Upload the file again: the import it belonged to is gone.")
+            return HttpResponseRedirect(reverse("admin:customers_customer_import"))
+        input_format = self.get_import_formats()[int(confirm_form.cleaned_data["format"])](encoding=self.from_encoding)
+        storage = self.get_tmp_storage_class()(
+            name=confirm_form.cleaned_data["import_file_name"],
+            encoding=self.from_encoding,
+            read_mode=input_format.get_read_mode(),
+            **self.get_tmp_storage_class_kwargs(),
+        )
+        try:
+            dataset = input_format.create_dataset(storage.read())
+        except OSError:
+            messages.error(request, "Upload the file again: the import it belonged to is gone.")
+            return HttpResponseRedirect(reverse("admin:customers_customer_import"))
+        resource = self.choose_import_resource_class(confirm_form, request)(
+            **self.get_import_resource_kwargs(request, form=confirm_form)
+        )
+        checked = resource.import_data(dataset, dry_run=True, raise_errors=False, user=request.user)
+        reasons = {row.number: _reasons(row) for row in checked.invalid_rows}
+        reasons |= {line: [str(error.error) for error in errors] for line, errors in checked.row_errors()}
+        valid = tablib.Dataset(headers=dataset.headers)
+        for number, row in enumerate(dataset, start=1):
+            if number not in reasons:
+                valid.append(row)
+        written = self.process_dataset(valid, confirm_form, request)
+        storage.remove()
+        # A row refused at the write (another writer took its email meanwhile) is refused too, with its reason.
+        valid_numbers = [number for number in range(1, len(dataset) + 1) if number not in reasons]
+        for row in written.invalid_rows:
+            reasons[valid_numbers[row.number - 1]] = _reasons(row)
+        self.process_result(written, request)  # the admin's history and its success message
+        if reasons:
+            messages.warning(request, f"{len(reasons)} row(s) refused: they are in the downloaded file, with why.")
+        refused = [[*dataset[number - 1], "; ".join(reasons[number])] for number in sorted(reasons)]
+        answer = HttpResponse(b"".join(csv_stream([*dataset.headers, "errors"], refused)), content_type="text/csv")
+        answer["Content-Disposition"] = 'attachment; filename="customers-refused.csv"'
+        return answer
 
     def import_template_view(self, request: HttpRequest) -> HttpResponse:
         """The columns the import reads, as an empty CSV to fill in."""

@@ -563,3 +563,39 @@ def test_the_import_page_offers_only_the_columns_it_reads_and_a_template_csv(adm
     assert template["Content-Type"] == "text/csv; charset=utf-8"
     assert template.content.decode().strip().split(",") == offered.split(", ")
     assert 'href="/static/customers/admin.css"' in html  # the refused rows' reasons shown inline
+
+
+def test_an_import_with_refused_rows_can_write_the_others_and_hand_the_refused_ones_back(admin_client, customer):
+    owner = CustomerFactory(email="taken@example.com")
+    file = io.StringIO()
+    writer = csv.writer(file)
+    writer.writerow(["id", "email", "username", "first_name", "billing_city"])
+    writer.writerow([customer.pk, customer.email, customer.username, "Imported", "Quito"])
+    writer.writerow(["", "taken@example.com", "dup", "Dup", ""])
+    writer.writerow(["", "fresh@example.com", "fresh", "Fresh", "Accra"])
+    writer.writerow(["", "not-an-email", "bad", "Bad", ""])
+    upload = io.BytesIO(file.getvalue().encode())
+    upload.name = "customers.csv"
+    preview = admin_client.post(
+        reverse("admin:customers_customer_import"), {"import_file": upload, "format": "0", "resource": "0"}
+    )
+    html = " ".join(preview.content.decode().split())
+    assert "2 rows can be imported, 2 are refused." in html
+    partial = preview.context["partial_form"]
+    assert Customer.objects.get(pk=customer.pk).first_name == "Justin"  # nothing written yet
+
+    answer = admin_client.post(reverse("admin:customers_customer_import_valid_rows"), partial.initial)
+    assert answer["Content-Disposition"] == 'attachment; filename="customers-refused.csv"'
+    refused = list(csv.DictReader(io.StringIO(answer.content.decode())))
+    assert [(row["email"], row["first_name"]) for row in refused] == [
+        ("taken@example.com", "Dup"),
+        ("not-an-email", "Bad"),
+    ]
+    assert refused[0]["errors"] == f"email: This email is already registered to customer #{owner.pk}."
+    assert refused[1]["errors"].startswith("email: ")
+    assert Customer.objects.get(pk=customer.pk).first_name == "Imported"
+    assert Customer.objects.get(email="fresh@example.com").addresses.get(type="billing").city == "Accra"
+    assert not Customer.objects.filter(username__in=["dup", "bad"]).exists()
+    # The file is gone once used: the same form again is refused, not imported twice.
+    again = admin_client.post(reverse("admin:customers_customer_import_valid_rows"), partial.initial)
+    assert again.status_code == 302
