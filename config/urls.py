@@ -7,7 +7,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from config.views import RedocView, SwaggerView, bare_json, favicon, healthz
-from wcompat.routers import ROUTES, wp_path
+from wcompat.routers import wp_path
 from wcompat.views import NamespaceIndexView, NoRouteView, RootIndexView
 
 # The admin's pages use the whole width (its sections are on the home page): the customer list fits 1,400 px.
@@ -17,7 +17,7 @@ admin.site.site_title = "wcompat"
 # The admin's "View site": the API's docs (the API has no pages of its own).
 admin.site.site_url = "/api/docs/"
 
-# The resources register their routes in their namespaces (wc/v1, wc/v2, wc/v3) as their URLs load.
+# The resources' routes in their namespaces (wc/v1, wc/v2, wc/v3): the site's and namespaces' indexes list them.
 resources = [
     path("wp-json/", include("customers.urls")),
     path("wp-json/", include("webhooks.urls")),
@@ -34,10 +34,8 @@ urlpatterns = [
     path("favicon.ico", favicon),
     wp_path("wp-json", RootIndexView.as_view(), name="wp-json-index"),
     *resources,
-    *(
-        wp_path(f"wp-json/{namespace}", NamespaceIndexView.as_view(namespace=namespace), name=f"{namespace}-index")
-        for namespace in ROUTES
-    ),
+    # A namespace's index (wc/v3): the routes the resources above registered in it.
+    wp_path(r"wp-json/(?P<namespace>[^/]+/[^/]+)", NamespaceIndexView.as_view(), name="wp-json-namespace-index"),
     # Any other path below wp-json, newlines included, is an unknown route.
     re_path(r"^wp-json(?:/[\s\S]*)?$", NoRouteView.as_view()),
 ]

@@ -12,11 +12,11 @@ from customers.exports import (
 )
 from customers.schema import VERSIONS
 from customers.views import CustomerViewSet
-from wcompat.routers import WcRoutes
+from wcompat.routers import WcRouter
 
 urlpatterns = []
 for version in VERSIONS:
-    routes = WcRoutes(version.namespace)
+    routes = WcRouter(version.namespace)
     name = version.slug
     routes.register_collection("customers", CustomerViewSet, name=f"{name}-customer", version=version)
     routes.register(
@@ -30,7 +30,7 @@ for version in VERSIONS:
 
 # This project's own namespace: the order rows, read-only, for moving to another instance (customers.exports),
 # and a customer's personal data (an access request, an erasure request).
-exports = WcRoutes(EXPORT_V1.namespace)
+exports = WcRouter(EXPORT_V1.namespace)
 exports.register(r"orders", OrderExportViewSet, {"get": "list"}, "wcompat_v1-order-list", version=EXPORT_V1)
 exports.register(
     r"orders/(?P<id>[\d]+)", OrderExportViewSet, {"get": "retrieve"}, "wcompat_v1-order-detail", version=EXPORT_V1

@@ -2,14 +2,14 @@
 
 from system_status.schema import STATUS_VERSIONS, TOOL_VERSIONS
 from system_status.views import SystemStatusToolViewSet, SystemStatusViewSet
-from wcompat.routers import ITEM_ACTIONS, WcRoutes
+from wcompat.routers import ITEM_ACTIONS, WcRouter
 
 # The tools controller registers no DELETE.
 TOOL_ACTIONS = {method: action for method, action in ITEM_ACTIONS.items() if method != "delete"}
 
 urlpatterns = []
 for status_version, tool_version in zip(STATUS_VERSIONS, TOOL_VERSIONS, strict=True):
-    routes = WcRoutes(status_version.namespace)
+    routes = WcRouter(status_version.namespace)
     name = status_version.slug
     routes.register(
         "system_status", SystemStatusViewSet, {"get": "status"}, f"{name}-system-status", version=status_version

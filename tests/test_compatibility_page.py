@@ -4,14 +4,14 @@ from pathlib import Path
 
 from django.urls import get_resolver
 
-from wcompat.routers import ROUTES, route_methods
+from wcompat.routers import route_methods, served_routes
 
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "compatibility.md"
 
 
 def served() -> list[tuple[str, list[str]]]:
     assert get_resolver().url_patterns  # the routes are registered as the URL configuration loads
-    return [(wp_route, route_methods(actions)) for routes in ROUTES.values() for wp_route, _view, actions, _ in routes]
+    return [(route.wp_route, route_methods(route.actions)) for routes in served_routes().values() for route in routes]
 
 
 def test_every_served_route_is_on_the_compatibility_page():

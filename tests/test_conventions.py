@@ -174,6 +174,15 @@ def test_root_index_lists_namespaces_and_routes(anon):
     assert body["url"] == "https://testserver"
 
 
+def test_a_namespace_index_answers_in_any_letter_case_and_an_unknown_namespace_is_no_route(anon):
+    assert anon.get("/wp-json/WC/V3").json()["namespace"] == "wc/v3"
+    assert "/wc/v3/system_status/tools" in anon.get("/wp-json/wc/v3/").json()["routes"]
+    for unknown in ("/wp-json/wc/v9", "/wp-json/nope/v1", "/wp-json/wc/v3x"):
+        response = anon.get(unknown)
+        assert response.status_code == 404, unknown
+        assert response.json() == NO_ROUTE
+
+
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [

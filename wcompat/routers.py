@@ -1,20 +1,23 @@
 """WordPress routes for Django: case-insensitive, optional trailing slash, one view per route pattern.
 
-    routes = WcRoutes("wc/v1")
-    routes.register(r"customers", CustomerViewSet, {"get": "list", "post": "create"})
-    urlpatterns = [path("wp-json/", include(routes.urls))]
+    router = WcRouter("wc/v1")
+    router.register(r"customers", CustomerViewSet, {"get": "list", "post": "create"}, "wc_v1-customer-list")
+    urlpatterns = [path("wp-json/", include(router.urls))]
 
-The registry also answers discovery: the namespace index and OPTIONS describe each route from the
-same argument definitions the endpoints validate with.
+The URLconf is the registry: discovery (the namespace index, the site index, OPTIONS) reads the routes the
+URLconf in use serves (served_routes()), each described from the same argument definitions its endpoints
+validate with. Nothing is kept at import time, so a test's URLconf lists exactly its own routes.
 """
 
 import re
-from functools import cached_property
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from typing import Any
 
-from django.urls import URLPattern
+from django.urls import URLPattern, URLResolver, get_resolver, get_urlconf
 from django.urls.resolvers import RegexPattern
 from rest_framework.request import Request
+from rest_framework.routers import BaseRouter
 
 from wcompat.args import EXTENSION
 from wcompat.links import rest_url
@@ -36,8 +39,6 @@ def wp_path(regex: str, view, name: str | None = None) -> URLPattern:
     return URLPattern(CaseInsensitivePattern(rf"^{regex}/?$", name=name, is_endpoint=True), view, name=name)
 
 
-# namespace -> [(WordPress route, viewset, actions, the view's init arguments)], in registration order.
-ROUTES: dict[str, list[tuple[str, type, dict[str, str], dict[str, Any]]]] = {}
 # Methods in the order WordPress lists them.
 METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -47,21 +48,20 @@ ITEM_ACTIONS = {"get": "retrieve", "post": "update", "put": "update", "patch": "
 BATCH_ACTIONS = {"post": "batch", "put": "batch", "patch": "batch"}
 
 
-class WcRoutes:
-    """The routes of one namespace, such as wc/v1."""
+class WcRouter(BaseRouter):
+    """The routes of one namespace, such as wc/v1: DRF's router, with WordPress's route patterns and each route's
+    own methods-to-actions map (a WordPress route is registered whole, not derived from a prefix)."""
 
     def __init__(self, namespace: str) -> None:
+        super().__init__()
         self.namespace = namespace
-        self.patterns: list[URLPattern] = []
-        ROUTES.setdefault(namespace, [])
 
-    def register(self, pattern: str, viewset: type, actions: dict[str, str], name: str, **initkwargs: Any) -> None:
+    def register(  # type: ignore[override]
+        self, pattern: str, viewset: type, actions: dict[str, str], name: str, **initkwargs: Any
+    ) -> None:
         """Serve `pattern` (a WordPress route regex below the namespace) with the viewset's actions."""
-        wp_route = f"/{self.namespace}/{pattern}"
-        initkwargs = {"wp_route": wp_route, **initkwargs}
-        ROUTES[self.namespace].append((wp_route, viewset, actions, initkwargs))
-        view = viewset.as_view(actions, **initkwargs)
-        self.patterns.append(wp_path(f"{re.escape(self.namespace)}/{pattern}", view, name=name))
+        self.registry.append((pattern, viewset, name, actions, initkwargs))
+        self.__dict__.pop("_urls", None)  # DRF's cache of get_urls()
 
     def register_collection(
         self, rest_base: str, viewset: type, *, name: str, batch_first: bool = True, **initkwargs: Any
@@ -80,9 +80,49 @@ class WcRoutes:
         for route in (batch, item) if batch_first else (item, batch):
             self.register(*route, **initkwargs)
 
+    def get_urls(self) -> list[URLPattern]:
+        patterns = []
+        for pattern, viewset, name, actions, initkwargs in self.registry:
+            view = viewset.as_view(actions, wp_route=f"/{self.namespace}/{pattern}", **initkwargs)
+            patterns.append(wp_path(f"{re.escape(self.namespace)}/{pattern}", view, name=name))
+        return patterns
+
+
+@dataclass(frozen=True)
+class Route:
+    """A WordPress route the URLconf serves: its pattern, its viewset, its actions, the view's init arguments."""
+
+    wp_route: str
+    viewset: type
+    actions: dict[str, str]
+    initkwargs: dict[str, Any]
+
     @property
-    def urls(self) -> list[URLPattern]:
-        return self.patterns
+    def namespace(self) -> str:
+        return "/".join(self.wp_route.strip("/").split("/", 2)[:2])
+
+
+def served_routes() -> dict[str, list[Route]]:
+    """The WordPress routes of the URLconf in use, by namespace, in its order (namespaces as first served)."""
+    return _routes_of(get_resolver(get_urlconf()))
+
+
+@lru_cache(maxsize=8)
+def _routes_of(resolver: URLResolver) -> dict[str, list[Route]]:
+    routes: dict[str, list[Route]] = {}
+
+    def walk(patterns) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns)
+                continue
+            initkwargs = getattr(pattern.callback, "initkwargs", None) or {}
+            if "wp_route" in initkwargs:
+                route = Route(initkwargs["wp_route"], pattern.callback.cls, pattern.callback.actions, initkwargs)
+                routes.setdefault(route.namespace, []).append(route)
+
+    walk(resolver.url_patterns)
+    return routes
 
 
 def wordpress_keys(schema: dict[str, Any]) -> dict[str, Any]:
@@ -138,6 +178,7 @@ def describe_namespace(request: Request, namespace: str) -> dict[str, Any]:
             "_links": {"self": [{"href": rest_url(request, f"/{namespace}")}]},
         }
     }
-    for wp_route, viewset, actions, initkwargs in ROUTES.get(namespace, []):
-        routes[wp_route] = describe_route(request, viewset(**initkwargs), wp_route, actions, with_schema=False)
+    for route in served_routes().get(namespace, []):
+        view = route.viewset(**route.initkwargs)
+        routes[route.wp_route] = describe_route(request, view, route.wp_route, route.actions, with_schema=False)
     return {"namespace": namespace, "routes": routes, "_links": {"up": [{"href": rest_url(request, "/")}]}}

@@ -10,7 +10,7 @@ from wcompat.exceptions import no_route
 from wcompat.global_params import apply_global_params
 from wcompat.links import rest_url
 from wcompat.renderers import AlwaysJSONNegotiation
-from wcompat.routers import ROUTES, describe_namespace
+from wcompat.routers import describe_namespace, served_routes
 
 
 def is_woocommerce_path(path: str) -> bool:
@@ -76,13 +76,16 @@ class NoRouteView(WpView):
 
 
 class NamespaceIndexView(WpView):
-    """GET /wp-json/wc/v1: every route of the namespace with its methods and arguments."""
+    """GET /wp-json/wc/v1: every route of the namespace with its methods and arguments; a namespace the URLconf
+    does not serve is no route (WordPress matches it in any letter case)."""
 
-    namespace = ""
     wp_allow = ("GET",)
 
-    def get(self, request: Request) -> Response:
-        return Response(describe_namespace(request, self.namespace))
+    def get(self, request: Request, namespace: str) -> Response:
+        served = {name.lower(): name for name in served_routes()}
+        if namespace.lower() not in served:
+            raise no_route()
+        return Response(describe_namespace(request, served[namespace.lower()]))
 
 
 class RootIndexView(WpView):
@@ -99,7 +102,8 @@ class RootIndexView(WpView):
                 "_links": {"self": [{"href": rest_url(request, "/")}]},
             }
         }
-        for namespace in ROUTES:
+        namespaces = list(served_routes())
+        for namespace in namespaces:
             routes.update(describe_namespace(request, namespace)["routes"])
         return Response(
             {
@@ -109,7 +113,7 @@ class RootIndexView(WpView):
                 "home": site_base_url(request),
                 "gmt_offset": 0,
                 "timezone_string": "UTC",
-                "namespaces": list(ROUTES),
+                "namespaces": namespaces,
                 "authentication": {},
                 "routes": routes,
                 "_links": {"help": [{"href": "https://developer.wordpress.org/rest-api/"}]},

@@ -1,12 +1,12 @@
 """The webhook routes, as WooCommerce registers them, in wc/v1, wc/v2 and wc/v3 (deliveries: v1, v2)."""
 
-from wcompat.routers import WcRoutes
+from wcompat.routers import WcRouter
 from webhooks.schema import VERSIONS
 from webhooks.views import WebhookViewSet
 
 urlpatterns = []
 for version in VERSIONS:
-    routes = WcRoutes(version.namespace)
+    routes = WcRouter(version.namespace)
     name = version.slug
     # WooCommerce's webhooks controller registers the item route before the batch one.
     routes.register_collection("webhooks", WebhookViewSet, name=f"{name}-webhook", batch_first=False, version=version)

@@ -1,6 +1,8 @@
 """wcompat.routers on its own: a collection's routes, their names and order, and what they serve."""
 
 import pytest
+from django.urls import URLResolver
+from django.urls.resolvers import RegexPattern
 
 from tests.wcompat.throwaway.views import V1, NoteViewSet
 from wcompat import routers
@@ -8,9 +10,13 @@ from wcompat import routers
 
 @pytest.fixture
 def routes():
-    made = routers.WcRoutes("unit/v1")
-    yield made
-    routers.ROUTES.pop("unit/v1", None)
+    return routers.WcRouter("unit/v1")
+
+
+def served(router) -> list[routers.Route]:
+    """The routes a URLconf of just this router serves, as discovery reads them."""
+    resolver = URLResolver(RegexPattern(r"^/"), router.urls)
+    return routers._routes_of(resolver)["unit/v1"]
 
 
 @pytest.mark.parametrize(
@@ -22,11 +28,12 @@ def routes():
 )
 def test_a_collection_registers_its_three_routes_in_the_controllers_order(routes, batch_first, order):
     routes.register_collection("notes", NoteViewSet, name="unit-note", batch_first=batch_first, version=V1)
-    assert [route for route, *_ in routers.ROUTES["unit/v1"]] == order
+    assert [route.wp_route for route in served(routes)] == order
     names = {pattern.name for pattern in routes.urls}
     assert names == {"unit-note-list", "unit-note-batch", "unit-note-detail"}
-    actions = {route: actions for route, _view, actions, _kwargs in routers.ROUTES["unit/v1"]}
+    actions = {route.wp_route: route.actions for route in served(routes)}
     assert actions["/unit/v1/notes"] == {"get": "list", "post": "create"}
     assert actions["/unit/v1/notes/batch"] == {"post": "batch", "put": "batch", "patch": "batch"}
     assert set(actions["/unit/v1/notes/(?P<id>[\\d]+)"].values()) == {"retrieve", "update", "destroy"}
-    assert all(kwargs["version"] is V1 for *_, kwargs in routers.ROUTES["unit/v1"])
+    assert all(route.initkwargs["version"] is V1 for route in served(routes))
+    assert all(route.viewset is NoteViewSet for route in served(routes))

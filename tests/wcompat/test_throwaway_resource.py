@@ -12,24 +12,10 @@ from django.contrib.auth.models import Permission
 
 from tests.conftest import client_for
 from tests.factories import UserFactory, make_api_key
-from tests.wcompat.throwaway import urls as throwaway_urls
 from tests.wcompat.throwaway.models import Note
-from wcompat import routers
 
 pytestmark = [pytest.mark.urls("tests.wcompat.throwaway.urls"), pytest.mark.django_db]
 URL = "/wp-json/throwaway/v1/notes"
-
-
-# Importing the throwaway URLs registers its namespace; it is listed only while a test here runs, so the
-# project's own index stays as it is in every other test, whatever the order tests run in.
-ENTRIES = routers.ROUTES.pop(throwaway_urls.V1.namespace)
-
-
-@pytest.fixture(autouse=True)
-def _throwaway_namespace():
-    routers.ROUTES[throwaway_urls.V1.namespace] = list(ENTRIES)
-    yield
-    routers.ROUTES.pop(throwaway_urls.V1.namespace, None)
 
 
 def client_with(*codenames: str):
@@ -78,6 +64,8 @@ def test_the_namespace_index_lists_the_routes(anon):
         "/throwaway/v1/notes/(?P<id>[\\d]+)",
     ]
     assert body["routes"]["/throwaway/v1/notes"]["endpoints"][1]["args"]["title"]["required"] is True
+    # The URLconf is the registry: this test's URLconf serves the throwaway namespace beside the project's.
+    assert anon.get("/wp-json/").json()["namespaces"] == ["throwaway/v1", "wc/v1", "wc/v2", "wc/v3", "wcompat/v1"]
 
 
 #
