@@ -21,6 +21,7 @@ from django.utils import timezone
 from customers import figures
 from customers.choices import LAST_ACTIVE_KEY, AddressType, CustomerRole, OrderStatus
 from customers.models import ADDRESS_FIELDS, Address, Customer, CustomerMeta, Order, phone_digits
+from customers.services import recount_role_totals
 
 FIRST_NAMES = [
     "Alice",
@@ -47,12 +48,15 @@ FIRST_NAMES = [
 LAST_NAMES = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Robinson", "Wright"]
 CITIES = ["Lisbon", "Paris", "Oakland", "Berlin", "Osaka", "Lagos", "Lima", "Perth"]
 COUNTRIES = ["US"] * 10 + ["GB", "DE", "FR", "NL", "ES", "IT", "CA", "AU", "JP", "BR", "NO", "SE", "PT", "IE", "NZ"]
-# The customers' figures triggers (migration 0009): off during a bulk load on PostgreSQL, one rebuild after.
-FIGURE_TRIGGERS = {
-    "customers_customer": "customers_stats_customer",
-    "customers_order": "customers_stats_order",
-    "customers_customermeta": "customers_stats_meta",
-}
+# The triggers that keep counts (role counts, 0004; customers' figures, 0009): off during a bulk load on
+# PostgreSQL, everything counted once after. (Each would update one hot row per inserted row: tens of thousands
+# of versions of that row in one transaction, each update walking them all.)
+COUNTING_TRIGGERS = [
+    ("customers_customer", "customers_rolecount_row"),
+    ("customers_customer", "customers_stats_customer"),
+    ("customers_order", "customers_stats_order"),
+    ("customers_customermeta", "customers_stats_meta"),
+]
 
 
 class Progress:
@@ -98,20 +102,22 @@ def batches(iterable: Iterable, size: int) -> Iterator[list]:
 
 
 @contextmanager
-def figures_kept_afterwards() -> Iterator[None]:
-    """Rows loaded without a trigger each (PostgreSQL; SQLite's are cheap), then every figure rebuilt once."""
+def counted_afterwards() -> Iterator[None]:
+    """Rows loaded without a counting trigger each (PostgreSQL; SQLite's are cheap), then the role counts and
+    every customer's figures counted once."""
     switch = connection.vendor == "postgresql"
     if switch:
         with connection.cursor() as cursor:
-            for table, trigger in FIGURE_TRIGGERS.items():
+            for table, trigger in COUNTING_TRIGGERS:
                 cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
     try:
         yield
     finally:
         if switch:
             with connection.cursor() as cursor:
-                for table, trigger in FIGURE_TRIGGERS.items():
+                for table, trigger in COUNTING_TRIGGERS:
                     cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
+    recount_role_totals()
     figures.rebuild()
 
 
@@ -125,7 +131,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
 
     def handle(self, *args, customers: int, orders: int, batch_size: int, seed: int, **options) -> None:
-        with figures_kept_afterwards():
+        with counted_afterwards():
             self.seed(customers, orders, batch_size, seed)
         # Statistics for the planner, and (PostgreSQL) the visibility map for index-only scans, as autovacuum
         # would leave them on a live store.
