@@ -240,6 +240,27 @@ def test_the_admin_as_an_operator_uses_it(live_server, browser, downloads, shots
     assert Customer.objects.get(pk=jane.pk).first_name == "Janet"
     shoot(browser, shots, "8-import-done")
 
+    # A new API key: its credentials once, in read-only fields, each with a Copy button.
+    browser.get(f"{base}/admin/wcompat/apikey/add/")
+    description = wait.until(expected_conditions.presence_of_element_located((By.NAME, "description")))
+    description.send_keys("Warehouse sync")
+    # The user field is an autocomplete: its chosen option, as picking "boss" from it leaves it.
+    browser.execute_script(
+        "document.querySelector('select[name=user]').add(new Option('boss', arguments[0], true, true));", str(user.pk)
+    )
+    submit(browser)
+    key_field = wait.until(expected_conditions.presence_of_element_located((By.ID, "consumer_key")))
+    assert key_field.get_attribute("readonly") is not None
+    assert key_field.get_attribute("value").startswith("ck_")
+    browser.find_element(By.CSS_SELECTOR, "button[data-copy=consumer_secret]").click()
+    wait.until(
+        expected_conditions.text_to_be_present_in_element(
+            (By.CSS_SELECTOR, "button[data-copy=consumer_secret]"), "Copied"
+        )
+    )
+    assert "Warehouse sync (…" in browser.find_element(By.CSS_SELECTOR, ".messagelist").text
+    shoot(browser, shots, "8-api-key-created")
+
     browser.get(f"{base}/api/docs/")
     operations = wait.until(
         expected_conditions.presence_of_all_elements_located((By.CSS_SELECTOR, ".opblock .opblock-summary-path"))
