@@ -10,18 +10,21 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import tablib
 from django.core.exceptions import ValidationError
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
 from import_export import fields, resources
 from import_export.formats.base_formats import CSV
 
-from customers import services
+from customers import services, sql as statements
 from customers.choices import AddressType, CustomerRole
 from customers.error_codes import CustomerErrorCode
-from customers.models import KEYS_BY_ADDRESS, Customer
+from customers.models import KEYS_BY_ADDRESS, Customer, CustomerStats
 from customers.selectors import customer_get, email_owner
 from wcompat.exceptions import WcAPIException
 
@@ -33,11 +36,12 @@ EXPORT_BATCH = 2000
 CHUNK_CHARACTERS = 64 * 1024
 # What makes a spreadsheet read a cell as a formula (OWASP's CSV injection list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_FIRST = frozenset(FORMULA_STARTS)  # each one character: a cell's first is looked up, not compared six times
 
 
 def spreadsheet_safe(value: Any) -> Any:
     """A text cell a spreadsheet would run as a formula, prefixed with `'` so that it stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if value.__class__ is str and value[:1] in FORMULA_FIRST:
         return f"'{value}"
     return value
 
@@ -70,6 +74,38 @@ def _mapped(dataset: tablib.Dataset, function) -> tablib.Dataset:
     return mapped
 
 
+def _batch(query) -> list[tuple]:
+    """A batch's rows. On PostgreSQL without merge joins: the admin's list joins each customer's figures, and a
+    merge join reads the figures' index from its start at every batch (its far end, a million rows in, is where
+    the last batches begin); a nested loop reads the batch's rows only."""
+    if connection.vendor != "postgresql":
+        return list(query)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_mergejoin TO off")
+        return list(query)
+
+
+def _renderer(field: fields.Field):
+    """What export() does with a field's value read from a row: its widget's rendering, after the field's own
+    reading where it has one (FigureField's)."""
+    if type(field).get_value is fields.Field.get_value:
+        return field.widget.render
+    return lambda value: field.export(SimpleNamespace(**{field.attribute: value}))
+
+
+def _with_addresses_and_figures(ids: list[int]):
+    """These customers (the ids as one parameter: thousands of placeholders cost more to build and parse than
+    the rows to read), with their billing and shipping addresses and their kept figures joined."""
+    vendor = connection.vendor
+    listed = "SELECT unnest(%s::bigint[])" if vendor == "postgresql" else "SELECT value FROM json_each(%s)"
+    joined = {
+        kind: FilteredRelation("addresses", condition=Q(addresses__type=kind)) for kind in ("billing", "shipping")
+    }
+    return Customer.objects.filter(pk__in=RawSQL(listed, [statements.ids_param(ids, vendor)])).annotate(
+        **joined, orders_count=F("stats__orders_count"), total_spent=F("stats__total_spent")
+    )
+
+
 def csv_stream(headers: list[str], rows: Iterable[list], byte_order_mark: bool = False) -> Iterator[bytes]:
     """SpreadsheetSafeCSV's file (the same bytes as its export_data), written a chunk at a time; with a UTF-8
     byte order mark first if asked (spreadsheet programs then read UTF-8)."""
@@ -78,8 +114,10 @@ def csv_stream(headers: list[str], rows: Iterable[list], byte_order_mark: bool =
     if byte_order_mark:
         buffer.write("\ufeff")
     writer.writerow(headers)
+    first = FORMULA_FIRST
     for row in rows:
-        writer.writerow([spreadsheet_safe(value) for value in row])
+        # spreadsheet_safe(), written out: a call per cell is a third of a million-row export's time.
+        writer.writerow([f"'{value}" if value.__class__ is str and value[:1] in first else value for value in row])
         if buffer.tell() > CHUNK_CHARACTERS:
             yield buffer.getvalue().encode()
             buffer.seek(0)
@@ -164,23 +202,34 @@ class CustomerResource(resources.ModelResource):
         return self.filter_export(Customer.objects.all()).order_by("id")
 
     def filter_export(self, queryset, **kwargs):
-        # The kept figures (CustomerStats): the API's, without counting each customer's orders.
-        figures = {"orders_count": F("stats__orders_count"), "total_spent": F("stats__total_spent")}
-        return queryset.annotate(**figures).prefetch_related("addresses")
+        # The kept figures (CustomerStats): the API's, without counting each customer's orders; read per customer
+        # (a join would be in every batch's plan).
+        figures = CustomerStats.objects.filter(customer=OuterRef("pk"))
+        return queryset.annotate(
+            orders_count=Subquery(figures.values("orders_count")[:1]),
+            total_spent=Subquery(figures.values("total_spent")[:1]),
+        ).prefetch_related("addresses")
 
     def stream(self, queryset, export_fields=None) -> Iterator[list]:
-        """The rows of export(), read EXPORT_BATCH customers at a time by id: memory stays flat however many."""
-        queryset = self.filter_export(queryset.select_related(None)).order_by("pk")
+        """The rows of export(), EXPORT_BATCH customers at a time by id (memory stays flat however many): the
+        batch's ids from `queryset` (its filters), then their columns, figures and both addresses in one
+        statement, each account value rendered by its field's widget as export() renders it (a million customers
+        in about a minute and a half: no model instance, no query per customer or per address)."""
+        fields = self.get_export_fields(export_fields)
+        account = [field for field in fields if not isinstance(field, AddressField)]
+        address = [f"{field.kind}__{field.key}" for field in fields if isinstance(field, AddressField)]
+        # The resource lists the account's columns first, then each address's (AddressFields come last).
+        assert fields == account + [field for field in fields if isinstance(field, AddressField)]
+        renderers = [_renderer(field) for field in account]
+        columns = ["pk", *(field.attribute for field in account), *address]
+        ids = queryset.select_related(None).prefetch_related(None).order_by("pk").values_list("pk", flat=True)
         after = 0
-        while batch := list(queryset.filter(pk__gt=after)[:EXPORT_BATCH]):
-            for customer in batch:
-                yield self.export_resource(customer, selected_fields=export_fields)
-            after = batch[-1].pk
-            for customer in batch:
-                # A customer and its prefetched addresses point at each other: without this the batch would wait
-                # for a full garbage collection, and a million customers' batches pile up until one comes.
-                customer._state.fields_cache.clear()
-                customer.__dict__.pop("_prefetched_objects_cache", None)
+        while batch := _batch(ids.filter(pk__gt=after)[:EXPORT_BATCH]):
+            rows = _batch(_with_addresses_and_figures(batch).order_by("pk").values_list(*columns))
+            for _pk, *values in rows:
+                rendered = [render(value) for render, value in zip(renderers, values, strict=False)]
+                yield rendered + ["" if value is None else value for value in values[len(renderers) :]]
+            after = batch[-1]
 
     # Import: the services' checks in the preview, the services' writes on confirmation ---------------
 

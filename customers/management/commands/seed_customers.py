@@ -161,9 +161,10 @@ class Command(BaseCommand):
                     rng.choice(roles),
                     password,
                     False,
-                    now - timedelta(minutes=number),
-                    # Last modified when created, a minute apart: a sync's "modified in the last hour" is 60.
-                    now - timedelta(minutes=number),
+                    # Registered a minute apart, the newest last (as ids grow in a store): a sync's "modified in
+                    # the last hour" is 60 customers. Last modified when created.
+                    now - timedelta(minutes=last_id - number),
+                    now - timedelta(minutes=last_id - number),
                 )
 
         progress = Progress("customers", customers)
@@ -232,7 +233,7 @@ class Command(BaseCommand):
                     rng.randint(first_id, last_id),
                     rng.choice(statuses),
                     f"{rng.randint(100, 50000) / 100:.2f}",
-                    now - timedelta(seconds=number),
+                    now - timedelta(seconds=orders - number),  # a second apart, the newest last
                     f"wc_order_{seed}_{first_id}_{number}",
                 )
 
