@@ -381,32 +381,33 @@ def _all_export_fields() -> dict[str, str]:
     return {f"customerresource_{name}": "on" for name in CustomerResource().fields}
 
 
-def test_a_csv_import_is_previewed_then_written_through_the_services(admin_client, customer):
-    owner = CustomerFactory(email="taken@example.com")
+def preview_import(admin_client, *rows: list):
+    """The import's preview of a CSV of these rows (id, email, username, first_name, billing_city)."""
     file = io.StringIO()
     writer = csv.writer(file)
     writer.writerow(["id", "email", "username", "first_name", "billing_city"])
-    writer.writerow([customer.pk, customer.email, customer.username, "Imported", "Quito"])
-    writer.writerow(["", "fresh@example.com", "fresh", "Fresh", "Accra"])
-    writer.writerow(["", "taken@example.com", "dup", "Dup", ""])
+    writer.writerows(rows)
     upload = io.BytesIO(file.getvalue().encode())
     upload.name = "customers.csv"
-    preview = admin_client.post(
+    return admin_client.post(
         reverse("admin:customers_customer_import"), {"import_file": upload, "format": "0", "resource": "0"}
     )
+
+
+def test_a_csv_import_is_previewed_then_written_through_the_services(admin_client, customer):
+    owner = CustomerFactory(email="taken@example.com")
+    good = [
+        [customer.pk, customer.email, customer.username, "Imported", "Quito"],
+        ["", "fresh@example.com", "fresh", "Fresh", "Accra"],
+    ]
+    preview = preview_import(admin_client, *good, ["", "taken@example.com", "dup", "Dup", ""])
     assert preview.status_code == 200
     result = preview.context["result"]
     assert result.has_validation_errors()
     assert f"This email is already registered to customer #{owner.pk}." in preview.content.decode()
     assert Customer.objects.get(pk=customer.pk).first_name == "Justin"  # nothing written by the preview
 
-    file.seek(0)
-    good = "\n".join(file.getvalue().splitlines()[:3]).encode()
-    upload = io.BytesIO(good)
-    upload.name = "customers.csv"
-    preview = admin_client.post(
-        reverse("admin:customers_customer_import"), {"import_file": upload, "format": "0", "resource": "0"}
-    )
+    preview = preview_import(admin_client, *good)
     confirm = preview.context["confirm_form"]
     response = admin_client.post(reverse("admin:customers_customer_process_import"), confirm.initial)
     assert response.status_code == 302
@@ -569,17 +570,12 @@ def test_the_import_page_offers_only_the_columns_it_reads_and_a_template_csv(adm
 
 def test_an_import_with_refused_rows_can_write_the_others_and_hand_the_refused_ones_back(admin_client, customer):
     owner = CustomerFactory(email="taken@example.com")
-    file = io.StringIO()
-    writer = csv.writer(file)
-    writer.writerow(["id", "email", "username", "first_name", "billing_city"])
-    writer.writerow([customer.pk, customer.email, customer.username, "Imported", "Quito"])
-    writer.writerow(["", "taken@example.com", "dup", "Dup", ""])
-    writer.writerow(["", "fresh@example.com", "fresh", "Fresh", "Accra"])
-    writer.writerow(["", "not-an-email", "bad", "Bad", ""])
-    upload = io.BytesIO(file.getvalue().encode())
-    upload.name = "customers.csv"
-    preview = admin_client.post(
-        reverse("admin:customers_customer_import"), {"import_file": upload, "format": "0", "resource": "0"}
+    preview = preview_import(
+        admin_client,
+        [customer.pk, customer.email, customer.username, "Imported", "Quito"],
+        ["", "taken@example.com", "dup", "Dup", ""],
+        ["", "fresh@example.com", "fresh", "Fresh", "Accra"],
+        ["", "not-an-email", "bad", "Bad", ""],
     )
     html = " ".join(preview.content.decode().split())
     assert "2 rows can be imported, 2 are refused." in html
