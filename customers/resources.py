@@ -230,6 +230,7 @@ class CustomerResource(resources.ModelResource):
                 rendered = [render(value) for render, value in zip(renderers, values, strict=False)]
                 yield rendered + ["" if value is None else value for value in values[len(renderers) :]]
             after = batch[-1]
+            del rows  # before the next batch is read: one batch in memory at a time, not two
 
     # Import: the services' checks in the preview, the services' writes on confirmation ---------------
 
