@@ -181,6 +181,7 @@ def test_a_namespace_index_answers_in_any_letter_case_and_an_unknown_namespace_i
         response = anon.get(unknown)
         assert response.status_code == 404, unknown
         assert response.json() == NO_ROUTE
+        assert anon.options(unknown).json() == []  # as any path no route matches
 
 
 @pytest.mark.parametrize(

@@ -76,16 +76,27 @@ class NoRouteView(WpView):
 
 
 class NamespaceIndexView(WpView):
-    """GET /wp-json/wc/v1: every route of the namespace with its methods and arguments; a namespace the URLconf
-    does not serve is no route (WordPress matches it in any letter case)."""
+    """GET /wp-json/wc/v1: every route of the namespace with its methods and arguments."""
 
+    # One view for every namespace the URLconf serves (wcompat.routers.served_routes(), matched in any letter
+    # case, as WordPress matches routes); any other namespace is no route, as NoRouteView answers it.
     wp_allow = ("GET",)
 
     def get(self, request: Request, namespace: str) -> Response:
-        served = {name.lower(): name for name in served_routes()}
-        if namespace.lower() not in served:
+        served = _served_namespace(namespace)
+        if served is None:
             raise no_route()
-        return Response(describe_namespace(request, served[namespace.lower()]))
+        return Response(describe_namespace(request, served))
+
+    def options(self, request: Request, *args, **kwargs) -> Response:
+        if _served_namespace(kwargs.get("namespace", "")) is None:
+            return Response([])  # NoRouteView's answer to OPTIONS
+        return super().options(request, *args, **kwargs)
+
+
+def _served_namespace(namespace: str) -> str | None:
+    """The namespace as registered, whatever the letter case asked; None when the URLconf serves no such one."""
+    return {name.lower(): name for name in served_routes()}.get(namespace.lower())
 
 
 class RootIndexView(WpView):
