@@ -281,8 +281,11 @@ class CustomerExportForm(SelectableFieldsExportForm):
         )
 
 
-# The billing address's columns the list shows.
-BILLING_COLUMNS = ("country", "city", "state", "postcode")
+# The billing address's columns the list shows, with their titles.
+BILLING_COLUMNS = {"country": "Country", "city": "City", "state": "Region", "postcode": "Postal code"}
+# A list's parameters that choose no customers: its sort, its page, the admin's error flag, the filters a page
+# came from.
+NOT_FILTERS = ("o", "p", "e", "_changelist_filters")
 
 
 class CustomerChangeList(ChangeList):
@@ -300,7 +303,7 @@ class CustomerChangeList(ChangeList):
         ).values_list("customer_id", *BILLING_COLUMNS)
         found = {customer_id: values for customer_id, *values in addresses}
         for customer in self.result_list:
-            for column, value in zip(BILLING_COLUMNS, found.get(customer.pk, [""] * 4), strict=True):
+            for column, value in zip(BILLING_COLUMNS, found.get(customer.pk, [""] * len(BILLING_COLUMNS)), strict=True):
                 setattr(customer, f"billing_{column}", value)
 
     def get_ordering(self, request: HttpRequest, queryset: QuerySet) -> list:
@@ -308,6 +311,16 @@ class CustomerChangeList(ChangeList):
         if len(ordering) > 1 and ordering[-1] in ("-pk", "-id") and not _descending(ordering[0]):
             ordering[-1] = "pk"
         return ordering
+
+
+def _billing_column(column: str, title: str):
+    """A list column of the billing address (CustomerChangeList.get_results reads it for the page's rows)."""
+
+    @admin.display(description=title)
+    def show(self, customer: Customer) -> str:
+        return getattr(customer, f"billing_{column}") or "—"
+
+    return show
 
 
 def _reasons(row) -> list[str]:
@@ -330,7 +343,7 @@ SPENT_HELP = "The total of the customer's paid orders: processing and completed 
 
 
 @admin.register(Customer)
-class CustomerAdmin(SearchesAnId, ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
+class CustomerAdmin(ImportExportMixin, ExportActionMixin, admin.ModelAdmin):
     """Customers as WooCommerce's Customers screen lists them, with their addresses side by side, orders,
     downloads and meta data on their page. The list's figures are the kept ones (CustomerStats), so that each
     sort and filter reads an index; they are the API's."""
@@ -349,10 +362,7 @@ class CustomerAdmin(SearchesAnId, ImportExportMixin, ExportActionMixin, admin.Mo
         "total_spent",
         "average_order_value",
         "last_order",
-        "billing_country",
-        "billing_city",
-        "billing_state",
-        "billing_postcode",
+        *(f"billing_{column}" for column in BILLING_COLUMNS),
     )
     list_display_links = ("full_name", "email_address")
     actions = ["export_personal_data", "erase_personal_data"]
@@ -416,7 +426,7 @@ class CustomerAdmin(SearchesAnId, ImportExportMixin, ExportActionMixin, admin.Mo
 
     def known_total(self, request: HttpRequest) -> int | None:
         """The kept role counts are the total of a list that is not searched or filtered, or only by role."""
-        asked = {name for name in request.GET if name not in ("o", "p", "e")}
+        asked = {name for name in request.GET if name not in NOT_FILTERS}
         if not asked:
             return sum(role_counts().values())
         if asked == {"role"}:
@@ -436,9 +446,7 @@ class CustomerAdmin(SearchesAnId, ImportExportMixin, ExportActionMixin, admin.Mo
             return context
         total = self.known_total(request)
         context["export_count"] = total if total is not None else self.get_export_queryset(request).count()
-        context["export_filters"] = [
-            (name, value) for name, value in request.GET.items() if name not in ("o", "p", "e", "_changelist_filters")
-        ]
+        context["export_filters"] = [(name, value) for name, value in request.GET.items() if name not in NOT_FILTERS]
         return context
 
     def _do_file_export(self, file_format, request: HttpRequest, queryset, export_form=None):
@@ -490,21 +498,9 @@ class CustomerAdmin(SearchesAnId, ImportExportMixin, ExportActionMixin, admin.Mo
             return "—"
         return admin_date(customer.last_order_date)
 
-    @admin.display(description="Country")
-    def billing_country(self, customer: Customer) -> str:
-        return customer.billing_country or "—"
-
-    @admin.display(description="City")
-    def billing_city(self, customer: Customer) -> str:
-        return customer.billing_city or "—"
-
-    @admin.display(description="Region")
-    def billing_state(self, customer: Customer) -> str:
-        return customer.billing_state or "—"
-
-    @admin.display(description="Postal code")
-    def billing_postcode(self, customer: Customer) -> str:
-        return customer.billing_postcode or "—"
+    billing_country, billing_city, billing_state, billing_postcode = (
+        _billing_column(column, title) for column, title in BILLING_COLUMNS.items()
+    )
 
     @admin.action(description="Export personal data (JSON, for an access request)")
     def export_personal_data(self, request: HttpRequest, queryset: QuerySet[Customer]) -> HttpResponse:
@@ -689,8 +685,9 @@ class CustomerAdmin(SearchesAnId, ImportExportMixin, ExportActionMixin, admin.Mo
         if not self.has_import_permission(request):
             raise PermissionDenied
         confirm_form = self.create_confirm_form(request)
+        gone = "Upload the file again: the import it belonged to is gone."
         if request.method != "POST" or not confirm_form.is_valid():
-            messages.error(request, "Upload the file again: the import it belonged to is gone.")
+            messages.error(request, gone)
             return HttpResponseRedirect(reverse("admin:customers_customer_import"))
         input_format = self.get_import_formats()[int(confirm_form.cleaned_data["format"])](encoding=self.from_encoding)
         storage = self.get_tmp_storage_class()(
@@ -702,7 +699,7 @@ class CustomerAdmin(SearchesAnId, ImportExportMixin, ExportActionMixin, admin.Mo
         try:
             dataset = input_format.create_dataset(storage.read())
         except OSError:
-            messages.error(request, "Upload the file again: the import it belonged to is gone.")
+            messages.error(request, gone)
             return HttpResponseRedirect(reverse("admin:customers_customer_import"))
         resource = self.choose_import_resource_class(confirm_form, request)(
             **self.get_import_resource_kwargs(request, form=confirm_form)
@@ -710,14 +707,11 @@ class CustomerAdmin(SearchesAnId, ImportExportMixin, ExportActionMixin, admin.Mo
         checked = resource.import_data(dataset, dry_run=True, raise_errors=False, user=request.user)
         reasons = {row.number: _reasons(row) for row in checked.invalid_rows}
         reasons |= {line: [str(error.error) for error in errors] for line, errors in checked.row_errors()}
-        valid = tablib.Dataset(headers=dataset.headers)
-        for number, row in enumerate(dataset, start=1):
-            if number not in reasons:
-                valid.append(row)
+        valid_numbers = [number for number in range(1, len(dataset) + 1) if number not in reasons]
+        valid = tablib.Dataset(*(dataset[number - 1] for number in valid_numbers), headers=dataset.headers)
         written = self.process_dataset(valid, confirm_form, request)
         storage.remove()
         # A row refused at the write (another writer took its email meanwhile) is refused too, with its reason.
-        valid_numbers = [number for number in range(1, len(dataset) + 1) if number not in reasons]
         for row in written.invalid_rows:
             reasons[valid_numbers[row.number - 1]] = _reasons(row)
         self.process_result(written, request)  # the admin's history and its success message
