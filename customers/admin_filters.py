@@ -90,9 +90,13 @@ class RangeFilter(admin.FieldListFilter):
             return None
         return value if value.is_finite() and abs(value) < 10**15 else None
 
-    def bounds(self):
-        """The column's lowest and highest value asked for (None: no bound)."""
+    def asked(self) -> tuple:
+        """The "from" and "to" given, parsed (None: not given, or not a value)."""
         return tuple(self.parse(text) if text else None for text in map(self.value_of, self.expected_parameters()))
+
+    def bounds(self) -> tuple:
+        """The column's lowest and highest value asked for (None: no bound)."""
+        return self.asked()
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         lower, upper = self.bounds()
@@ -124,8 +128,8 @@ class DateRangeFilter(RangeFilter):
         except ValueError:
             return None
 
-    def bounds(self):
-        lower, upper = (self.parse(text) if text else None for text in map(self.value_of, self.expected_parameters()))
+    def bounds(self) -> tuple:
+        lower, upper = self.asked()
         zone = timezone.get_current_timezone()
         start = datetime.combine(lower, time.min, zone) if lower else None
         # The last moment of the "to" day (the column is compared with <=).
@@ -136,6 +140,5 @@ class DateRangeFilter(RangeFilter):
 class LastActiveRangeFilter(DateRangeFilter):
     """`wc_last_active` is a UTC midnight in seconds: a day "from" or "to" is that day's midnight in UTC."""
 
-    def bounds(self):
-        lower, upper = (self.parse(text) if text else None for text in map(self.value_of, self.expected_parameters()))
-        return tuple(int(datetime.combine(day, time.min, UTC).timestamp()) if day else None for day in (lower, upper))
+    def bounds(self) -> tuple:
+        return tuple(int(datetime.combine(day, time.min, UTC).timestamp()) if day else None for day in self.asked())
