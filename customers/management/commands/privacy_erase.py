@@ -2,9 +2,10 @@
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from customers.privacy import customer_erase, find_customer
+from customers.management.customer_options import add_customer_options, customer_from_options
+from customers.privacy import customer_erase
 
 
 class Command(BaseCommand):
@@ -16,19 +17,14 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        who = parser.add_mutually_exclusive_group(required=True)
-        who.add_argument("--customer", type=int, help="The customer's id.")
-        who.add_argument("--email", help="The customer's email (any letter case).")
+        add_customer_options(parser)
         parser.add_argument(
             "--dry-run", action="store_true", help="List what would go, by kind and count; erase nothing."
         )
         parser.add_argument("--delete-account", action="store_true", help="Delete the account too.")
 
     def handle(self, *args, customer, email, dry_run: bool, delete_account: bool, **options) -> None:
-        try:
-            found = find_customer(customer_id=customer, email=email)
-        except LookupError as error:
-            raise CommandError(str(error)) from None
+        found = customer_from_options(customer, email)
         counts = customer_erase(
             found, actor="command line", via="command", delete_account=delete_account, dry_run=dry_run
         )

@@ -3,9 +3,10 @@
 import json
 import sys
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from customers.privacy import customer_export, find_customer
+from customers.management.customer_options import add_customer_options, customer_from_options
+from customers.privacy import customer_export
 
 
 class Command(BaseCommand):
@@ -15,16 +16,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        who = parser.add_mutually_exclusive_group(required=True)
-        who.add_argument("--customer", type=int, help="The customer's id.")
-        who.add_argument("--email", help="The customer's email (any letter case).")
+        add_customer_options(parser)
         parser.add_argument("--output", help="Write the JSON to this file (default: standard output).")
 
     def handle(self, *args, customer: int | None, email: str | None, output: str | None, **options) -> None:
-        try:
-            found = find_customer(customer_id=customer, email=email)
-        except LookupError as error:
-            raise CommandError(str(error)) from None
+        found = customer_from_options(customer, email)
         text = json.dumps(customer_export(found, actor="command line", via="command"), indent=2, ensure_ascii=False)
         if output:
             with open(output, "w", encoding="utf-8") as handle:
