@@ -45,11 +45,11 @@ def claim(limit: int = CLAIM, *, skip_webhooks: Iterable[int] = ()) -> list[Deli
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     token = secrets.token_hex(16)
     skip = [int(webhook_id) for webhook_id in skip_webhooks]
-    params = [connection.ops.adapt_datetimefield_value(timezone.now() + lease()), token, now, now, now]
+    leased = [connection.ops.adapt_datetimefield_value(timezone.now() + lease()), token]
     skipping = f" AND d.webhook_id NOT IN ({', '.join(['%s'] * len(skip))})" if skip else ""
     lock = " FOR UPDATE OF d SKIP LOCKED" if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
-        cursor.execute(_CLAIM.format(skip=skipping, lock=lock), [*params, *skip, int(limit)])
+        cursor.execute(_CLAIM.format(skip=skipping, lock=lock), [now, now, now, *skip, int(limit), *leased])
         rows = sorted(cursor.fetchall(), key=lambda row: (_utc(row[-1]), row[0]))
     claimed = [Delivery.from_db(connection.alias, _CLAIMED, (*row[:-1], token)) for row in rows]
     if connection.vendor == "postgresql" and claimed:
@@ -74,13 +74,16 @@ def _utc(value: datetime | str) -> datetime:
 
 # Pick the due rows no live lease holds and lease them, in one statement (PostgreSQL skips the rows another
 # worker's claim is locking; SQLite runs one writer at a time).
+# The picking is a materialized CTE, run once: as a subquery of the UPDATE, PostgreSQL may run it again for
+# each row it updates, and with SKIP LOCKED each run can pick other rows: more than `limit` were leased.
 _CLAIM = (
-    "UPDATE webhooks_delivery SET locked_until = %s, lease_token = %s WHERE id IN ("
+    "WITH picked AS MATERIALIZED ("
     "SELECT d.id FROM webhooks_delivery d WHERE d.state = 'pending' AND d.next_attempt_at <= %s"
     " AND (d.locked_until IS NULL OR d.locked_until < %s) AND NOT EXISTS (SELECT 1 FROM webhooks_delivery o"
     " WHERE o.webhook_id = d.webhook_id AND o.resource_id = d.resource_id AND o.state = 'pending'"
     " AND o.locked_until >= %s AND o.id <> d.id){skip}"
     " ORDER BY d.next_attempt_at, d.id LIMIT %s{lock})"
+    " UPDATE webhooks_delivery SET locked_until = %s, lease_token = %s WHERE id IN (SELECT id FROM picked)"
     " RETURNING id, webhook_id, kind, topic, resource_id, delivery_id, state, attempts, next_attempt_at"
 )
 _RIVALS = (
