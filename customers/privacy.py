@@ -12,6 +12,7 @@ Values WooCommerce leaves out when empty are left out here too. Every export is 
 (customers.models.PrivacyAudit) with its counts, never its data.
 """
 
+import itertools
 import json
 import re
 from typing import Any
@@ -154,6 +155,27 @@ def anonymous_email(customer_id: int) -> str:
     return f"deleted-{customer_id}@site.invalid"
 
 
+def _anonymous_pattern(customer_id: int) -> re.Pattern:
+    """The logins and emails an erasure gives this customer: deleted-<id>, then deleted-<id>-<n> when taken."""
+    return re.compile(rf"deleted-{customer_id}(-\d+)?(@site\.invalid)?", re.IGNORECASE)
+
+
+def _anonymous_identity(customer: Customer) -> tuple[str, str]:
+    """The login and email the erased account takes: deleted-<id> and anonymous_email(), or, when another
+    customer has either (a client may register any login or email), deleted-<id>-<n> for the first n free. An
+    account erased before keeps what it was given."""
+    pattern = _anonymous_pattern(customer.pk)
+    if pattern.fullmatch(customer.username) and customer.email.lower() == f"{customer.username.lower()}@site.invalid":
+        return customer.username, customer.email
+    others = Customer.objects.exclude(pk=customer.pk)
+    for number in itertools.count():
+        login = f"deleted-{customer.pk}" + (f"-{number}" if number else "")
+        email = f"{login}@site.invalid"
+        if not (others.with_username(login).exists() or others.with_email(email).exists()):
+            return login, email
+    raise AssertionError("unreachable")  # itertools.count() never ends
+
+
 def _personal_strings(customer: Customer) -> list[str]:
     """The values whose copies are searched for elsewhere: emails, names, login, phones, streets, companies
     (long enough not to match at random)."""
@@ -162,8 +184,8 @@ def _personal_strings(customer: Customer) -> list[str]:
         values |= {address.first_name, address.last_name, address.company, address.address_1, address.address_2}
         values |= {address.email, address.phone}
     values |= set(Download.objects.filter(customer=customer).values_list("email", flat=True))
-    anonymous = {anonymous_email(customer.pk), f"deleted-{customer.pk}"}
-    return sorted(value for value in values if len(value or "") >= 4 and value not in anonymous)
+    anonymous = _anonymous_pattern(customer.pk)
+    return sorted(value for value in values if len(value or "") >= 4 and not anonymous.fullmatch(value))
 
 
 def _mentions(text: str, strings: list[str]) -> bool:
@@ -180,8 +202,8 @@ def _scrubbed(text: str, strings: list[str]) -> str:
 
 def _erase_account(customer: Customer) -> dict[str, int]:
     """The customer's own personal fields (names, login, email, both addresses) and listed meta data."""
-    fields = {"first_name": "", "last_name": "", "display_name": "", "username": f"deleted-{customer.pk}"}
-    fields["email"] = anonymous_email(customer.pk)
+    login, email = _anonymous_identity(customer)
+    fields = {"first_name": "", "last_name": "", "display_name": "", "username": login, "email": email}
     changed = {name: value for name, value in fields.items() if getattr(customer, name) != value}
     if changed:
         Customer.objects.filter(pk=customer.pk).update(**changed, date_modified=timezone.now())

@@ -282,3 +282,17 @@ def test_the_admin_action_confirms_with_what_would_go_then_erases(admin_client, 
     assert done.status_code == 302
     assert not api_unchanged(ada)
     assert list(PrivacyAudit.objects.values_list("action", "via")) == [("erase", "admin")]
+
+
+def test_an_erased_account_takes_a_login_and_email_no_one_else_has(api, ada):
+    """A client may register deleted-<id>@site.invalid itself: the erasure then numbers its own, and stays so."""
+    CustomerFactory(username=f"deleted-{ada.pk}", email=f"DELETED-{ada.pk}@site.invalid")
+    CustomerFactory(username="someone.else", email=f"deleted-{ada.pk}-1@site.invalid")
+    erased = api.post(f"/wp-json/wcompat/v1/customers/{ada.pk}/erase", {}, format="json")
+    assert erased.status_code == 200, erased.content
+    ada.refresh_from_db()
+    assert (ada.username, ada.email) == (f"deleted-{ada.pk}-2", f"deleted-{ada.pk}-2@site.invalid")
+    again = api.post(f"/wp-json/wcompat/v1/customers/{ada.pk}/erase", {}, format="json").json()
+    assert again["erased"]["account"] == 0
+    ada.refresh_from_db()
+    assert ada.username == f"deleted-{ada.pk}-2"
