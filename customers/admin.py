@@ -158,10 +158,12 @@ class CustomerForm(AddressFields, forms.ModelForm):
         data = super().clean()
         try:
             if self.instance.pk:
-                record = customer_get(self.instance.pk)
-                self._check_role_rules(record, data)
                 services.check_update(
-                    customer=record, email=data.get("email"), billing=self.address("billing"), role=data.get("role")
+                    customer=customer_get(self.instance.pk),
+                    email=data.get("email"),
+                    billing=self.address("billing"),
+                    role=data.get("role"),
+                    password=data.get("password"),
                 )
             else:
                 services.check_create(
@@ -170,6 +172,8 @@ class CustomerForm(AddressFields, forms.ModelForm):
                     billing=self.address("billing"),
                     role=data.get("role") or CustomerRole.CUSTOMER,
                 )
+        except services.RoleRuleBroken as error:
+            self.add_error(error.rule, f"The {error.rule} of a user with role {error.role} cannot be changed here.")
         except WcAPIException as error:
             self.add_error(ERROR_FIELDS.get(error.code), self._operator_message(error, data))
         return data
@@ -181,17 +185,6 @@ class CustomerForm(AddressFields, forms.ModelForm):
             url = reverse("admin:customers_customer_change", args=[owner])
             return format_html('This email is already registered to <a href="{}">customer #{}</a>.', url, owner)
         return error.message
-
-    def _check_role_rules(self, record, data: dict[str, Any]) -> None:
-        """The services' role rules: the email and password of users who are not customers or subscribers stay."""
-        broken = services.role_rule_violations(
-            record.role,
-            "update",
-            changes_email=bool(data.get("email")) and data["email"] != record.email,
-            sets_password=bool(data.get("password")),
-        )
-        for field in broken:
-            self.add_error(field, f"The {field} of a user with role {record.role} cannot be changed here.")
 
 
 class CustomerMetaForm(forms.ModelForm):

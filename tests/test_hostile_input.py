@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from customers import services
 from customers.models import Address, Customer, CustomerMeta
+from customers.services import create
 from tests.factories import CustomerFactory
 from tests.oauth_client import client_signature
 from wcompat.models import ApiKey, IdempotencyRecord
@@ -291,14 +292,14 @@ def test_accented_usernames_lose_their_accents_as_in_wordpress(api):
 def test_a_generated_username_taken_meanwhile_is_generated_again(api, monkeypatch):
     CustomerFactory(username="racer")
     # Another request takes "racer" between our check and our insert: the insert fails, and we retry.
-    checks = iter([False])
-    real = Customer.objects.with_username
+    checks = []
+    real = Customer.objects.with_usernames
 
-    def racing_check(username):
-        queryset = real(username)
-        return queryset.none() if next(checks, True) is False else queryset
+    def racing_check(usernames):
+        checks.append(usernames)
+        return real(usernames) if len(checks) > 1 else []
 
-    monkeypatch.setattr(Customer.objects, "with_username", racing_check)
+    monkeypatch.setattr(Customer.objects, "with_usernames", racing_check)
     response = api.post(URL, {"email": "racer@woo.local"}, format="json")
     body = assert_json(response, 201)
     assert body["username"].startswith("racer-")
@@ -310,7 +311,7 @@ def test_a_generated_username_taken_meanwhile_is_generated_again(api, monkeypatc
 
 
 def test_an_unexpected_error_in_one_batch_item_is_reported_in_place(api, customer, monkeypatch):
-    real_check, real_update = services._check_for_bulk, services.customer_update
+    real_check, real_update = create._check, services.customer_update
 
     def flaky_check(index, item, *args):
         if item.get("email") == "boom@woo.local":
@@ -322,7 +323,7 @@ def test_an_unexpected_error_in_one_batch_item_is_reported_in_place(api, custome
             raise RuntimeError("something broke")
         return real_update(customer=customer, **fields)
 
-    monkeypatch.setattr(services, "_check_for_bulk", flaky_check)
+    monkeypatch.setattr(create, "_check", flaky_check)
     monkeypatch.setattr(services, "customer_update", flaky_update)
     other = CustomerFactory()
     response = api.post(

@@ -19,11 +19,12 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models.functions import Upper
 from django.utils import timezone
 
-from customers import events, services
+from customers import events
 from customers.choices import PAID_STATUSES, AddressType
 from customers.importer.records import CustomerRow, DownloadRow, OrderRow
 from customers.meta import encode_value
 from customers.models import ADDRESS_FIELDS, Address, Customer, CustomerMeta, Download, Order
+from customers.services.logins import check_billing_email, check_email, check_email_length, check_username
 from wcompat.exceptions import WcAPIException
 
 CUSTOMER_FIELDS = (
@@ -80,10 +81,10 @@ def _refusal(row: CustomerRow) -> str | None:
     try:
         if not row.email:
             return "Please provide a valid email address."
-        services.check_email(row.email)
-        services.check_email_length(row.email)
-        services.check_billing_email(row.billing)
-        if not row.username or services.check_username(row.username) != row.username:
+        check_email(row.email)
+        check_email_length(row.email)
+        check_billing_email(row.billing)
+        if not row.username or check_username(row.username) != row.username:
             return f"The username {row.username!r} is not a valid WordPress login here."
     except WcAPIException as error:
         return error.message

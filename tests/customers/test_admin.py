@@ -612,3 +612,13 @@ def test_a_filtered_list_counts_no_further_than_its_cap(admin_client, monkeypatc
     assert "6 customers" in unfiltered  # the kept total, exact
     few = " ".join(admin_client.get(LIST, {"is_paying_customer__exact": "0"}).content.decode().split())
     assert "1 customer" in few
+
+
+def test_a_csv_import_keeps_the_role_rules_of_every_writer(admin_client):
+    """The role rules are the services' checks: an import may not change a shop manager's email either."""
+    manager = CustomerFactory(role="shop_manager", email="manager@example.com")
+    preview = preview_import(admin_client, [manager.pk, "m2@example.com", manager.username, "Imported", ""])
+    assert preview.context["result"].has_validation_errors()
+    html = " ".join(preview.content.decode().split())
+    assert "Sorry, email cannot be updated via this endpoint for a user with role shop_manager." in html
+    assert Customer.objects.get(pk=manager.pk).email == "manager@example.com"

@@ -6,7 +6,6 @@ import pytest
 from django.contrib.auth.hashers import check_password
 from rest_framework import status
 
-from customers import services
 from customers.choices import CustomerRole
 from customers.models import Address, Customer
 from tests.conftest import ADDRESS
@@ -210,13 +209,19 @@ def test_create_duplicate_username(url, api, customer):
 
 def test_create_race_on_email_becomes_woocommerce_error(url, api, customer, monkeypatch):
     # Another request registers the email between our check and our insert: the constraint answers.
-    calls = iter([False])
-    real = services.email_taken
-    monkeypatch.setattr(services, "email_taken", lambda email: next(calls, None) or real(email))
+    calls = []
+    real = Customer.objects.with_emails
+
+    def taken_after_our_check(emails):
+        calls.append(emails)
+        return real(emails) if len(calls) > 1 else []
+
+    monkeypatch.setattr(Customer.objects, "with_emails", taken_after_our_check)
     response = api.post(url, {"email": "Test@Woo.local"}, format="json")
     assert response.status_code == status.HTTP_400_BAD_REQUEST
     assert response.json()["code"] == "registration-error-email-exists"
     assert Customer.objects.count() == 1
+    assert len(calls) == 1  # the check was passed: the unique index refused the insert
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from customers import services
 from customers.models import Customer, CustomerMeta, Order
 from customers.selectors import customer_get
+from customers.services import create, logins, update
 from tests.factories import CustomerFactory, OrderFactory
 from wcompat.exceptions import WcAPIException
 
@@ -40,7 +41,7 @@ def test_an_update_that_loses_the_email_race_answers_woocommerces_error(customer
     """Another writer takes the email between the check and the write: the unique index answers, as the
     check would have, and nothing of the update is kept."""
     CustomerFactory(email="raced@example.com")
-    monkeypatch.setattr(services, "email_taken", lambda email: False)  # the check ran before the other writer
+    monkeypatch.setattr(update, "email_taken", lambda email: False)  # the check ran before the other writer
     record = customer_get(customer.pk)
     call = lambda: services.customer_update(customer=record, email="raced@example.com", first_name="Lost")  # noqa: E731
     assert code_of(call) == "woocommerce_rest_customer_invalid_email"
@@ -50,14 +51,14 @@ def test_an_update_that_loses_the_email_race_answers_woocommerces_error(customer
 
 def test_a_create_that_loses_the_email_race_answers_woocommerces_error(monkeypatch):
     CustomerFactory(email="raced@example.com")
-    real = services.email_taken
+    real = Customer.objects.with_emails
     calls = []
 
-    def taken_only_after_the_insert(email):
-        calls.append(email)
-        return len(calls) > 1 and real(email)
+    def taken_only_after_the_insert(emails):
+        calls.append(emails)
+        return real(emails) if len(calls) > 1 else []
 
-    monkeypatch.setattr(services, "email_taken", taken_only_after_the_insert)
+    monkeypatch.setattr(Customer.objects, "with_emails", taken_only_after_the_insert)
     assert code_of(lambda: services.customer_create(email="raced@example.com")) == "registration-error-email-exists"
     assert Customer.objects.filter(email__iexact="raced@example.com").count() == 1
 
@@ -163,9 +164,9 @@ def test_generated_usernames_start_from_the_email(email, base):
 
 
 def test_a_suffix_has_four_digits_at_most_so_a_generated_login_fits_60_characters(monkeypatch):
-    monkeypatch.setattr(services.secrets, "randbelow", lambda bound: bound - 1)  # the largest draw
-    assert services._random_suffix() == "9999"
-    assert len(services.username_base("n" * 70 + "@example.com") + "-" + services._random_suffix()) == 60
+    monkeypatch.setattr(logins.secrets, "randbelow", lambda bound: bound - 1)  # the largest draw
+    assert logins.random_suffix() == "9999"
+    assert len(services.username_base("n" * 70 + "@example.com") + "-" + logins.random_suffix()) == 60
 
 
 def test_a_taken_generated_username_gets_a_suffix():
@@ -321,10 +322,10 @@ def test_bulk_creates_apply_internal_meta_and_keep_the_listed_one():
 def no_fallback(monkeypatch):
     """Fails the test if a bulk create falls back to one-by-one creates: its checks missed a conflict."""
 
-    def fallback(item):
-        pytest.fail(f"the bulk insert failed and fell back to one-by-one creates ({item['email']})")
+    def fallback(new, **_options):
+        pytest.fail(f"the bulk insert failed and fell back to one-by-one creates ({new.email})")
 
-    monkeypatch.setattr(services, "_create_alone", fallback)
+    monkeypatch.setattr(create, "_insert_alone", fallback)
 
 
 def codes(outcomes) -> list[str | None]:
@@ -361,7 +362,7 @@ def test_a_drawn_username_taken_in_the_database_is_drawn_again(monkeypatch, no_f
     for name in ("mary-jane", "mary-jane-0001", "mary-jane-0002"):
         CustomerFactory(username=name, email=f"{name}@taken.example")
     draws = iter(["0001", "0002", "0003"])
-    monkeypatch.setattr(services, "_random_suffix", lambda: next(draws))
+    monkeypatch.setattr(logins, "random_suffix", lambda: next(draws))
     [outcome] = services.customers_create_bulk([{"email": "mary-jane@example.com"}])
     assert outcome.username == "mary-jane-0003"
 
@@ -371,7 +372,7 @@ def test_two_drawn_usernames_drawn_again_at_once_stay_apart(monkeypatch, no_fall
         CustomerFactory(username=name, email=f"{name}@taken.example")
     # Both first draws are taken in the database; both redraws then draw 0005.
     draws = iter(["0001", "0002", "0005", "0005", "0006"])
-    monkeypatch.setattr(services, "_random_suffix", lambda: next(draws))
+    monkeypatch.setattr(logins, "random_suffix", lambda: next(draws))
     outcomes = services.customers_create_bulk([{"email": "ann@a.example"}, {"email": "ann@b.example"}])
     assert sorted(outcome.username for outcome in outcomes) == ["ann-0005", "ann-0006"]
 
@@ -401,18 +402,18 @@ def test_a_repeated_meta_key_keeps_its_last_value_at_its_last_place_in_bulk_as_a
 
 
 def test_a_bulk_item_failing_unexpectedly_is_reported_in_place_and_logged(monkeypatch, caplog):
-    check_email = services.check_email
+    check_email = create.check_email
 
     def failing(email):
         if email == "boom@example.com":
             raise RuntimeError("boom")
         check_email(email)
 
-    monkeypatch.setattr(services, "check_email", failing)
+    monkeypatch.setattr(create, "check_email", failing)
     outcomes = services.customers_create_bulk([{"email": "ok@example.com"}, {"email": "boom@example.com"}])
     assert codes(outcomes) == [None, "rest_internal_error"]
     assert outcomes[1].status_code == 500
-    assert [record.getMessage() for record in caplog.records if record.name == "customers.services"] == [
+    assert [record.getMessage() for record in caplog.records if record.name == "customers.services.create"] == [
         "Batch create item 1 failed unexpectedly"
     ]
 
@@ -504,3 +505,52 @@ def test_the_admins_role_and_display_name_are_set_at_registration():
 )
 def test_role_rules_are_the_services_for_every_writer(role, action, changes, broken):
     assert services.role_rule_violations(role, action, **changes) == broken
+
+
+def test_an_update_breaking_a_role_rule_is_refused_whoever_writes(customer):
+    manager = CustomerFactory(role="shop_manager", email="manager@example.com")
+    record = customer_get(manager.pk)
+    with pytest.raises(services.RoleRuleBroken) as raised:
+        services.customer_update(customer=record, email="other@example.com", first_name="Lost")
+    assert (raised.value.code, raised.value.status_code, raised.value.rule) == (
+        "woocommerce_rest_cannot_edit",
+        403,
+        "email",
+    )
+    with pytest.raises(services.RoleRuleBroken):
+        services.customer_update(customer=record, password="new secret")
+    stored = Customer.objects.get(pk=manager.pk)
+    assert (stored.email, stored.first_name) == ("manager@example.com", manager.first_name)
+    services.customer_update(customer=record, email="manager@example.com", first_name="Kept")  # not a change
+    assert Customer.objects.get(pk=manager.pk).first_name == "Kept"
+
+
+STORED_FIELDS = ("first_name", "last_name", "role", "billing", "shipping", "is_paying_customer")
+
+
+def stored(customer_id: int) -> dict:
+    """The customer as the database has it (read back, not the record a service returned)."""
+    record = customer_get(customer_id, with_meta=True)
+    values = {name: getattr(record, name) for name in STORED_FIELDS}
+    values["meta"] = [(key, value) for _id, key, value in record.meta]
+    values["display_name"] = Customer.objects.get(pk=customer_id).display_name
+    return values
+
+
+def test_a_single_create_and_a_batch_item_store_the_same_rows():
+    """One pipeline: the same values stored alike, whether created alone or in a batch."""
+    values = {
+        "first_name": " Ada\t",
+        "last_name": "Lovelace",
+        "billing": {"city": "London", "phone": "+44 20 7946 0000", "email": "ada@example.com"},
+        "shipping": {"country": "GB"},
+        "meta_data": [{"key": "crm", "value": 7}, {"key": "billing_company", "value": "Engines"}],
+    }
+    alone = services.customer_create(email="ada@example.com", username="ada", **values)
+    [in_batch] = services.customers_create_bulk([{"email": "ada2@example.com", "username": "ada2", **values}])
+    assert stored(alone.id) | {"display_name": None} == stored(in_batch.id) | {"display_name": None}
+    assert stored(alone.id)["billing"]["company"] == "Engines"  # an internal meta key sets its field
+    assert (stored(alone.id)["display_name"], stored(in_batch.id)["display_name"]) == ("ada", "ada2")
+    billing = {key: value for key, value in stored(alone.id)["billing"].items() if value}
+    assert billing == {"city": "London", "phone": "+44 20 7946 0000", "email": "ada@example.com", "company": "Engines"}
+    assert (stored(alone.id)["first_name"], stored(alone.id)["meta"]) == ("Ada", [("crm", 7)])
