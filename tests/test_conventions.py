@@ -184,6 +184,24 @@ def test_a_namespace_index_answers_in_any_letter_case_and_an_unknown_namespace_i
         assert anon.options(unknown).json() == []  # as any path no route matches
 
 
+def test_options_on_a_namespace_describes_its_route_as_wordpress_does(anon):
+    assert anon.options("/wp-json/wc/v3").json() == {
+        "namespace": "wc/v3",
+        "methods": ["GET"],
+        "endpoints": [
+            {
+                "methods": ["GET"],
+                "args": {
+                    "namespace": {"default": "wc/v3", "required": False},
+                    "context": {"default": "view", "required": False},
+                },
+            }
+        ],
+        "_links": {"self": [{"href": "https://testserver/wp-json/wc/v3"}]},
+    }
+    assert anon.options("/wp-json/wc/v3").json() == anon.get("/wp-json/wc/v3").json()["routes"]["/wc/v3"]
+
+
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [

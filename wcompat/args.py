@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from wcompat import conf
-from wcompat.dates import parse_wp_date
+from wcompat.dates import WpDate, parse_wp_date
 from wcompat.error_codes import WcErrorCode
 from wcompat.exceptions import WcAPIException
 from wcompat.wordpress import absint, is_email, php_int
@@ -199,8 +199,11 @@ def validate_value(value: Any, schema: Schema, name: str, *, lenient: bool = Fal
             raise _type_error(name, "string")
         if not lenient and schema.get("format") == "email" and not is_email(value):
             raise ArgError("rest_invalid_email", "Invalid email address.")
-        if schema.get("format") == "date-time" and parse_wp_date(value) is None:
-            raise ArgError("rest_invalid_date", "Invalid date.")
+        if schema.get("format") == "date-time":
+            instant = parse_wp_date(value)
+            if instant is None:
+                raise ArgError("rest_invalid_date", "Invalid date.")
+            value = WpDate(value, instant)
     elif type_name == "array":
         if not is_array_like(value):
             raise _type_error(name, "array")

@@ -79,17 +79,30 @@ def parse_wp_date(value: str) -> datetime | None:
 _ZONE_SUFFIX = re.compile(r"(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$")
 
 
-def wp_date_query_bound(value: str, *, gmt: bool) -> datetime | None:
+class WpDate(str):
+    """A date-time argument as the client wrote it (WordPress keeps the string), parsed once, by argument
+    validation: `instant` is rest_parse_date()'s reading of it, `zoned` whether the client gave a zone."""
+
+    instant: datetime
+
+    def __new__(cls, text: str, instant: datetime) -> "WpDate":
+        date = super().__new__(cls, text)
+        date.instant = instant
+        return date
+
+    @property
+    def zoned(self) -> bool:
+        return bool(_ZONE_SUFFIX.search(self))
+
+
+def wp_date_query_bound(value: WpDate, *, gmt: bool) -> datetime:
     """The instant a WP_Date_Query `after`/`before` bound compares with, as WooCommerce's REST filters build it.
 
     WordPress turns the date into the site's wall-clock time (a date with a zone is converted to the site's
     zone, one without is taken as written), to the second, and compares it with the GMT column when
     `dates_are_gmt` is set, else with the site-time column.
     """
-    parsed = parse_wp_date(value)
-    if parsed is None:
-        return None
     zone = timezone.get_current_timezone()
-    wall = parsed.astimezone(zone) if _ZONE_SUFFIX.search(value) else parsed
+    wall = value.instant.astimezone(zone) if value.zoned else value.instant
     wall = wall.replace(tzinfo=None, microsecond=0)
     return wall.replace(tzinfo=UTC) if gmt else timezone.make_aware(wall, zone)

@@ -161,23 +161,26 @@ def describe_route(request: Request, view, wp_route: str, actions: dict[str, str
     return description
 
 
-def describe_namespace(request: Request, namespace: str) -> dict[str, Any]:
-    routes: dict[str, Any] = {
-        f"/{namespace}": {
-            "namespace": namespace,
-            "methods": ["GET"],
-            "endpoints": [
-                {
-                    "methods": ["GET"],
-                    "args": {
-                        "namespace": {"default": namespace, "required": False},
-                        "context": {"default": "view", "required": False},
-                    },
-                }
-            ],
-            "_links": {"self": [{"href": rest_url(request, f"/{namespace}")}]},
-        }
+def describe_namespace_route(request: Request, namespace: str) -> dict[str, Any]:
+    """The namespace's own route (/wc/v3), as its index and OPTIONS show it."""
+    return {
+        "namespace": namespace,
+        "methods": ["GET"],
+        "endpoints": [
+            {
+                "methods": ["GET"],
+                "args": {
+                    "namespace": {"default": namespace, "required": False},
+                    "context": {"default": "view", "required": False},
+                },
+            }
+        ],
+        "_links": {"self": [{"href": rest_url(request, f"/{namespace}")}]},
     }
+
+
+def describe_namespace(request: Request, namespace: str) -> dict[str, Any]:
+    routes: dict[str, Any] = {f"/{namespace}": describe_namespace_route(request, namespace)}
     for route in served_routes().get(namespace, []):
         view = route.viewset(**route.initkwargs)
         routes[route.wp_route] = describe_route(request, view, route.wp_route, route.actions, with_schema=False)

@@ -10,7 +10,7 @@ from wcompat.exceptions import no_route
 from wcompat.global_params import apply_global_params
 from wcompat.links import rest_url
 from wcompat.renderers import AlwaysJSONNegotiation
-from wcompat.routers import describe_namespace, served_routes
+from wcompat.routers import describe_namespace, describe_namespace_route, served_routes
 
 
 def is_woocommerce_path(path: str) -> bool:
@@ -89,9 +89,11 @@ class NamespaceIndexView(WpView):
         return Response(describe_namespace(request, served))
 
     def options(self, request: Request, *args, **kwargs) -> Response:
-        if _served_namespace(kwargs.get("namespace", "")) is None:
+        """WordPress answers OPTIONS with the matched route's description (rest_handle_options_request)."""
+        served = _served_namespace(kwargs.get("namespace", ""))
+        if served is None:
             return Response([])  # NoRouteView's answer to OPTIONS
-        return super().options(request, *args, **kwargs)
+        return Response(describe_namespace_route(request, served))
 
 
 def _served_namespace(namespace: str) -> str | None:

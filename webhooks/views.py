@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from wcompat.authentication import site_base_url
 from wcompat.batch import BatchMixin
-from wcompat.dates import parse_wp_date, wc_date, wc_local_date
+from wcompat.dates import wc_date, wc_local_date
 from wcompat.error_codes import WcErrorCode
 from wcompat.item_schema import batch_schema, endpoint_args
 from wcompat.links import item_links
@@ -79,8 +79,7 @@ class WebhookViewSet(BatchMixin, WcViewSet):
         if action == "list":
             for name in ("after", "before"):
                 # MySQL reads the date's wall-clock value; a zone, if any, is ignored.
-                parsed = parse_wp_date(args[name]) if args.get(name) else None
-                args[name] = parsed.replace(tzinfo=UTC) if parsed else None
+                args[name] = args[name].instant.replace(tzinfo=UTC) if args.get(name) else None
         if action == "update":
             # delivery_url is read-only in the schema, yet WooCommerce's update reads it from the request.
             args["delivery_url"] = self.params.get("delivery_url")

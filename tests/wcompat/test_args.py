@@ -1,3 +1,6 @@
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from wcompat.args import (
@@ -13,6 +16,7 @@ from wcompat.args import (
     validate_value,
     wp_list,
 )
+from wcompat.dates import WpDate, wp_date_query_bound
 from wcompat.exceptions import WcAPIException
 from wcompat.wordpress import is_email
 
@@ -212,3 +216,34 @@ def test_numbers_are_checked_for_their_type_and_range():
     with pytest.raises(ArgError) as raised:
         validate_value("abc", schema, "amount")
     assert (raised.value.code, raised.value.message) == ("rest_invalid_type", "amount is not of type number.")
+
+
+@pytest.mark.parametrize(
+    ("text", "zoned", "instant"),
+    [
+        ("2026-03-01T10:00:00", False, datetime(2026, 3, 1, 10, tzinfo=UTC)),
+        ("2026-03-01 10:00:00.5+02:00", True, datetime(2026, 3, 1, 8, 0, 0, 500000, tzinfo=UTC)),
+        ("2026-03-01T10:00:00Z", True, datetime(2026, 3, 1, 10, tzinfo=UTC)),
+    ],
+)
+def test_a_date_time_is_parsed_once_by_validation_and_keeps_the_clients_text(text, zoned, instant):
+    value = validate_value(text, {"type": "string", "format": "date-time"}, "after")
+    assert (value, value.zoned, value.instant) == (text, zoned, instant)
+    assert isinstance(value, WpDate)
+
+
+@pytest.mark.parametrize(
+    ("text", "gmt", "bound"),
+    [
+        # No zone: the wall-clock time as written, in the site's zone (or as GMT with dates_are_gmt).
+        ("2026-03-01T10:00:00.9", False, datetime(2026, 3, 1, 10, tzinfo=ZoneInfo("America/New_York"))),
+        ("2026-03-01T10:00:00", True, datetime(2026, 3, 1, 10, tzinfo=UTC)),
+        # A zone: converted to the site's wall clock first.
+        ("2026-03-01T10:00:00Z", False, datetime(2026, 3, 1, 5, tzinfo=ZoneInfo("America/New_York"))),
+        ("2026-03-01T10:00:00Z", True, datetime(2026, 3, 1, 5, tzinfo=UTC)),
+    ],
+)
+def test_a_date_query_bound_is_the_sites_wall_clock_time(settings, text, gmt, bound):
+    settings.TIME_ZONE = "America/New_York"
+    value = validate_value(text, {"type": "string", "format": "date-time"}, "after")
+    assert wp_date_query_bound(value, gmt=gmt) == bound
