@@ -24,7 +24,14 @@ resources = [
     path("wp-json/", include("system_status.urls")),
 ]
 
+# The API first: most requests are its, and each pattern before a match is a match tried.
 urlpatterns = [
+    *resources,
+    wp_path("wp-json", RootIndexView.as_view(), name="wp-json-index"),
+    # A namespace's index (wc/v3): the routes the resources above registered in it.
+    wp_path(r"wp-json/(?P<namespace>[^/]+/[^/]+)", NamespaceIndexView.as_view(), name="wp-json-namespace-index"),
+    # Any other path below wp-json, newlines included, is an unknown route.
+    re_path(r"^wp-json(?:/[\s\S]*)?$", NoRouteView.as_view()),
     path("admin/", admin.site.urls),
     # For load balancers and monitors: 200 when the database answers, 503 otherwise (no authentication).
     path("healthz", healthz, name="healthz"),
@@ -32,12 +39,6 @@ urlpatterns = [
     path("api/docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
     path("favicon.ico", favicon),
-    wp_path("wp-json", RootIndexView.as_view(), name="wp-json-index"),
-    *resources,
-    # A namespace's index (wc/v3): the routes the resources above registered in it.
-    wp_path(r"wp-json/(?P<namespace>[^/]+/[^/]+)", NamespaceIndexView.as_view(), name="wp-json-namespace-index"),
-    # Any other path below wp-json, newlines included, is an unknown route.
-    re_path(r"^wp-json(?:/[\s\S]*)?$", NoRouteView.as_view()),
 ]
 
 # Under /wp-json/, what fails before a view runs (a Host not in ALLOWED_HOSTS, say) answers JSON too.
