@@ -6,6 +6,9 @@ import json
 import re
 import tracemalloc
 from datetime import UTC, datetime
+from decimal import Decimal
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -14,7 +17,7 @@ from import_export.formats.base_formats import JSON
 
 from customers.admin import KnownTotalPaginator
 from customers.models import Address, Customer, Order
-from customers.resources import CustomerResource, SpreadsheetSafeCSV
+from customers.resources import AddressField, CustomerResource, SpreadsheetSafeCSV, _renderer
 from tests.factories import CustomerFactory, OrderFactory, UserFactory
 from wcompat.models import ApiKey
 from webhooks.models import Delivery, Webhook
@@ -330,6 +333,35 @@ def test_a_streamed_export_is_the_librarys_file_byte_for_byte(admin_client, form
     assert response.streaming
     expected = file_format().export_data(CustomerResource().export(Customer.objects.order_by("id")))
     assert body(response) == expected.encode()
+
+
+@pytest.mark.parametrize("thousands", [False, True])
+def test_the_exports_renderers_render_as_the_librarys_widgets(settings, thousands):
+    """The export renders values without the library's per-value lookups: the same strings, whatever the
+    site's time zone and number format."""
+    settings.TIME_ZONE, settings.USE_THOUSAND_SEPARATOR = "Asia/Kolkata", thousands
+    values = [
+        None,
+        "",
+        "Ünïcode",
+        0,
+        1234567,
+        Decimal("1234.50"),
+        datetime(2026, 3, 1, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(2026, 3, 1, 12, tzinfo=ZoneInfo("America/New_York")),
+    ]
+    for field in CustomerResource().get_export_fields():
+        if isinstance(field, AddressField):
+            continue
+        render = _renderer(field)
+        for value in values:
+            try:
+                expected = field.export(SimpleNamespace(**{field.attribute: value}))
+            except ValueError:  # a value of a type the field never holds (text as total_spent)
+                with pytest.raises(ValueError):
+                    render(value)
+                continue
+            assert render(value) == expected, (field.column_name, value)
 
 
 def test_the_export_page_says_how_many_and_which_filter_and_offers_a_byte_order_mark(admin_client):
