@@ -243,18 +243,6 @@ def record(results: list[Sent]) -> None:
             queue_ping(webhook)
 
 
-def deliver(delivery: Delivery) -> None:
-    """One attempt at a delivery this worker claimed, start to end: the lease taken again just before the send
-    (a worker whose lease ran out sends nothing), the send, the outcome recorded."""
-    webhook = Webhook.objects.select_related("user").filter(pk=delivery.webhook_id).first()
-    if webhook is not None and not queue.renew(delivery):
-        return
-    payload = payloads_for([delivery], {webhook.pk: webhook} if webhook else {}).get(delivery.pk)
-    outbound = prepare(delivery, webhook, payload)
-    if outbound is not None:
-        record([transmit(outbound)])
-
-
 def _log_line(sent: Sent) -> tuple:
     """A row of the delivery log (DeliveryAttempt), as _write_log() inserts it."""
     delivery, answer = sent.outbound.delivery, sent.answer

@@ -1,8 +1,8 @@
 """The delivery queue's mechanics, apart from what makes a delivery WooCommerce's (webhooks.delivery):
 claiming due rows, the lease each one is sent under, settling its outcome, retrying with backoff, pruning.
 
-    batch = claim()                       # due rows, leased to this worker under the claim's token
-    if renew(row): ...send...             # the lease taken again just before the send: it covers that send
+    batch = claim(limit)                  # due rows, leased to this worker under the claim's token, claimed
+                                          # only as there is room to send them at once: the lease covers that send
     if settle(row, state=...): ...        # the outcome, only if the row is still this worker's
 
 Every change of a claimed row is guarded by its lease token: a worker whose lease ran out (and whose row
@@ -106,17 +106,6 @@ def release(deliveries: list[Delivery]) -> None:
         Delivery.objects.filter(pk__in=ids, lease_token=token, state=Delivery.State.PENDING).update(
             locked_until=None, lease_token=""
         )
-
-
-def renew(delivery: Delivery) -> bool:
-    """Take the lease again for one send (a batch's later rows wait while earlier ones are sent); False when
-    another worker has the row now."""
-    if not delivery.lease_token:
-        return False
-    renewed = _mine(delivery).update(locked_until=timezone.now() + lease())
-    if not renewed:
-        logger.warning("Delivery %s is no longer this worker's (its lease ran out): not sent", delivery.pk)
-    return bool(renewed)
 
 
 def settle(

@@ -64,22 +64,31 @@ def subscribed(api, receiver):
     return Webhook.objects.get(pk=webhook["id"])
 
 
-def test_a_row_another_worker_claimed_meanwhile_is_not_sent(api, subscribed, receiver):
-    from webhooks.delivery import deliver
+def attempt(delivery: Delivery) -> None:
+    """One attempt as the worker makes it (webhooks.worker): the request made ready, sent, its outcome recorded."""
+    from webhooks.delivery import record, transmit
+    from webhooks.worker import _prepare
 
+    webhooks = Webhook.objects.select_related("user").in_bulk([delivery.webhook_id])
+    record([transmit(outbound) for outbound in _prepare([delivery], webhooks)])
+
+
+def test_a_row_another_worker_claimed_after_this_ones_lease_ran_out_is_theirs(api, subscribed, receiver):
     customer = api.post("/wp-json/wc/v3/customers", {"email": "ada@example.com"}, format="json").json()
     [mine] = claim()
-    # This worker was slow to reach the row: its lease ran out and another worker claimed it.
+    # This worker's send took longer than its lease: another worker claimed the row and sends it too.
     Delivery.objects.filter(pk=mine.pk).update(locked_until=timezone.now() - timedelta(seconds=1))
     [theirs] = claim()
-    deliver(mine)
-    assert receiver.requests == []
+    attempt(mine)
     stored = Delivery.objects.get(pk=mine.pk)
+    # This worker's outcome is not recorded: the row, its attempts and its log are the other worker's.
     assert (stored.attempts, stored.state, stored.lease_token) == (0, "pending", theirs.lease_token)
-    deliver(theirs)
-    assert [request.headers["X-WC-Webhook-Resource"] for request in receiver.deliveries()] == ["customer"]
-    assert Delivery.objects.get(pk=mine.pk).attempts == 1
-    assert customer["id"] == Delivery.objects.get(pk=mine.pk).resource_id
+    assert not stored.log.exists()
+    attempt(theirs)
+    assert [request.headers["X-WC-Webhook-Resource"] for request in receiver.deliveries()] == ["customer"] * 2
+    stored = Delivery.objects.get(pk=mine.pk)
+    assert (stored.attempts, stored.state, stored.log.count()) == (1, "delivered", 1)
+    assert customer["id"] == stored.resource_id
 
 
 def test_an_outcome_that_arrives_after_the_lease_ran_out_changes_nothing(api, subscribed, receiver, monkeypatch):
@@ -99,7 +108,7 @@ def test_an_outcome_that_arrives_after_the_lease_ran_out_changes_nothing(api, su
         return answer
 
     monkeypatch.setattr(delivery_module, "send", send_then_lose_the_lease)
-    delivery_module.deliver(mine)
+    attempt(mine)
     assert (len(receiver.deliveries()), len(taken)) == (1, 1)
     stored = Delivery.objects.get(pk=mine.pk)
     # Neither the attempt nor the failure is recorded: the other worker will make (and count) its own.
