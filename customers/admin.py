@@ -22,6 +22,7 @@ from django.db.models.functions import Upper
 from django.forms.utils import flatatt
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -41,6 +42,7 @@ from customers.resources import TAKEN_EMAIL, CustomerResource, SpreadsheetSafeCS
 from customers.schema import VERSIONS
 from customers.selectors import attach_meta, customer_get, customer_search_ids, email_owner, role_counts
 from customers.serializers import RenderContext, render_customer
+from customers.states import STATES_STATIC_PATH, states_of
 from system_status.prices import wc_price
 from wcompat.dates import as_datetime
 from wcompat.exceptions import WcAPIException
@@ -93,6 +95,36 @@ class CountrySelect(forms.Select):
         )
 
 
+class StateSelect(forms.Widget):
+    """An address's state: chosen from WooCommerce's list for the address's country (`country`, set by the
+    form), typed where the country has none; customers/states.js switches between the two as the country
+    changes. A stored state the list does not have stays offered, so a save keeps it."""
+
+    country: str | None = None
+
+    class Media:
+        js = ("customers/states.js",)
+
+    def render(self, name: str, value, attrs=None, renderer=None) -> str:
+        value = "" if value is None else str(value)
+        attrs = self.build_attrs(self.attrs, attrs)
+        country_id = attrs["id"].removesuffix("state") + "country"
+        attrs |= {"data-states-url": static(STATES_STATIC_PATH), "data-states-for": country_id}
+        choices = states_of(self.country)
+        if not choices:
+            return format_html(
+                '<input type="text" name="{}" value="{}" class="vTextField"{}>', name, value, flatatt(attrs)
+            )
+        if value and value not in dict(choices):
+            choices = [*choices, (value, value)]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((code, mark_safe(" selected") if code == value else "", label) for code, label in [("", "—"), *choices]),
+        )
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), options)
+
+
 def _address_fields() -> dict[str, forms.Field]:
     fields = {}
     for kind, keys in KEYS_BY_ADDRESS.items():
@@ -102,6 +134,8 @@ def _address_fields() -> dict[str, forms.Field]:
                 fields[f"{kind}_{key}"] = forms.ChoiceField(
                     label=label, required=False, choices=COUNTRY_CHOICES, widget=CountrySelect
                 )
+            elif key == "state":
+                fields[f"{kind}_{key}"] = forms.CharField(label=label, required=False, widget=StateSelect)
             else:
                 fields[f"{kind}_{key}"] = forms.CharField(
                     label=label, required=False, widget=forms.TextInput(attrs={"class": "vTextField"})
@@ -150,6 +184,9 @@ class CustomerForm(AddressFields, forms.ModelForm):
             field, stored = self.fields[f"{kind}_country"], self.initial.get(f"{kind}_country") or ""
             if stored and stored not in dict(field.choices):
                 field.choices = [*field.choices, (stored, stored)]
+            # The state's list is the country's: the one posted, else the one stored.
+            country = self.data.get(self.add_prefix(f"{kind}_country")) if self.is_bound else stored
+            self.fields[f"{kind}_state"].widget.country = country
 
     def address(self, kind: str) -> dict[str, str]:
         return {key: self.cleaned_data.get(f"{kind}_{key}", "") for key in KEYS_BY_ADDRESS[kind]}

@@ -210,6 +210,17 @@ def test_the_admin_as_an_operator_uses_it(live_server, browser, downloads, shots
     assert billing["y"] == shipping["y"], (billing, shipping)  # side by side
     assert billing["x"] < shipping["x"]
 
+    # The state follows the country: WooCommerce's list where it has one (Portugal has none: typed).
+    assert browser.find_element(By.NAME, "billing_state").tag_name == "input"
+    Select(browser.find_element(By.NAME, "billing_country")).select_by_value("US")
+    wait.until(lambda page: page.find_element(By.NAME, "billing_state").tag_name == "select")
+    Select(browser.find_element(By.NAME, "billing_state")).select_by_visible_text("California")
+    shoot(browser, shots, "5-state-from-a-list")
+    submit(browser)
+    wait.until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".messagelist .success")))
+    address = Customer.objects.get(pk=jane.pk).addresses.get(type="billing")
+    assert (address.country, address.state) == ("US", "CA")
+
     # An export, as a CSV file.
     browser.get(f"{base}/admin/customers/customer/export/")
     Select(wait.until(expected_conditions.presence_of_element_located((By.NAME, "format")))).select_by_visible_text(

@@ -18,6 +18,7 @@ from import_export.formats.base_formats import JSON
 from customers.admin import KnownTotalPaginator
 from customers.models import Address, Customer, Order
 from customers.resources import AddressField, CustomerResource, SpreadsheetSafeCSV, _renderer
+from customers.states import all_states, states_of
 from tests.factories import CustomerFactory, OrderFactory, UserFactory
 from wcompat.models import ApiKey
 from webhooks.models import Delivery, Webhook
@@ -654,3 +655,41 @@ def test_a_csv_import_keeps_the_role_rules_of_every_writer(admin_client):
     html = " ".join(preview.content.decode().split())
     assert "Sorry, email cannot be updated via this endpoint for a user with role shop_manager." in html
     assert Customer.objects.get(pk=manager.pk).email == "manager@example.com"
+
+
+def test_a_state_is_chosen_from_the_countrys_list_where_woocommerce_has_one(admin_client, customer):
+    Address.objects.filter(customer=customer, type="billing").update(country="US", state="CA")
+    Address.objects.filter(customer=customer, type="shipping").update(country="GB", state="Kent")
+    html = admin_client.get(change_url(customer)).content.decode()
+    billing = re.search(r'<select name="billing_state"[^>]*>(.*?)</select>', html, re.S)
+    assert billing is not None
+    assert 'data-states-for="id_billing_country"' in billing[0]
+    assert '<option value="CA" selected>California</option>' in billing[1]
+    assert '<option value="AA">Armed Forces (AA)</option>' in billing[1]  # WooCommerce's list, its codes
+    assert re.search(r'<input type="text" name="shipping_state" value="Kent"', html)  # no list: typed
+    assert "customers/states.js" in html
+
+    data = form_data(admin_client, change_url(customer), billing_state="NY", shipping_country="AU")
+    data["shipping_state"] = "VIC"
+    assert admin_client.post(change_url(customer), data).status_code == 302
+    stored = {address.type: (address.country, address.state) for address in customer.addresses.all()}
+    assert stored == {"billing": ("US", "NY"), "shipping": ("AU", "VIC")}
+    # The posted country decides the list a refused form is shown again with.
+    data |= {"email": "not-an-email", "billing_country": "DE", "billing_state": "Berlin"}
+    again = admin_client.post(change_url(customer), data).content.decode()
+    assert re.search(r'<input type="text" name="billing_state" value="Berlin"', again)
+
+
+def test_a_stored_state_the_list_lacks_stays_offered_so_a_save_keeps_it(admin_client, customer):
+    Address.objects.filter(customer=customer, type="billing").update(country="US", state="Calif.")
+    html = admin_client.get(change_url(customer)).content.decode()
+    assert '<option value="Calif." selected>Calif.</option>' in html
+    assert admin_client.post(change_url(customer), form_data(admin_client, change_url(customer))).status_code == 302
+    assert customer.addresses.get(type="billing").state == "Calif."
+
+
+def test_woocommerces_states_by_country():
+    assert states_of("US")[4] == ("CA", "California")
+    assert (len(states_of("US")), len(all_states())) == (54, 91)
+    assert states_of("JP")[12] == ("JP13", "Tokyo")
+    assert states_of("DE") == states_of("GB") == states_of(None) == []  # none, or not listed: typed
