@@ -113,7 +113,7 @@ class RangeFilter(admin.FieldListFilter):
             "lower": self.value_of(self.lower_name),
             "upper": self.value_of(self.upper_name),
             "clear": changelist.get_query_string(remove=self.expected_parameters()),
-            "active": any(self.bounds()),
+            "active": any(bound is not None for bound in self.bounds()),  # a bound of 0 is one
         }
 
 

@@ -693,3 +693,10 @@ def test_woocommerces_states_by_country():
     assert (len(states_of("US")), len(all_states())) == (54, 91)
     assert states_of("JP")[12] == ("JP13", "Tokyo")
     assert states_of("DE") == states_of("GB") == states_of(None) == []  # none, or not listed: typed
+
+
+def test_a_range_filter_with_a_bound_of_zero_is_shown_open_and_clearable(admin_client):
+    CustomerFactory()
+    html = admin_client.get(LIST, {"stats__orders_count__lte": "0"}).content.decode()
+    assert '<details data-filter-title="orders" open>' in html
+    assert html.count(">Clear</a>") == 1
