@@ -1,6 +1,7 @@
-"""A client generated from the OpenAPI document, as an integrator makes one: openapi-python-client reads
-`/api/schema/?format=json` from a live server, and the generated package, unedited, runs a customer's whole
-cycle in wc/v3 (create, retrieve, list, update, delete)."""
+"""Clients generated from the OpenAPI document, as integrators make them: openapi-python-client and
+openapi-generator's typescript-fetch read `/api/schema/?format=json` from a live server, and each generated
+client, unedited (the TypeScript one compiled with every strict check), runs a customer's whole cycle in wc/v3
+(create, retrieve, list, update, delete)."""
 
 import base64
 import importlib
@@ -16,6 +17,8 @@ import requests
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")]
 GENERATOR = Path(sys.executable).with_name("openapi-python-client")
+TYPESCRIPT_GENERATOR = Path(sys.executable).with_name("openapi-generator-cli")
+JS_DIR = Path(__file__).parent / "js"
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +95,82 @@ def test_the_generated_client_runs_a_customer_cycle_in_wc_v3(generated, https_se
     gone = wc_v3_customers_retrieve.sync_detailed(customer.id, client=client)
     assert gone.status_code == 404
     assert gone.parsed.code == "wc_user_invalid_id"
+
+
+# The customer cycle in the generated TypeScript client, compiled to CommonJS beside it.
+TYPESCRIPT_CYCLE = """
+const { Configuration, WcV3CustomersApi, ResponseError } = require("./dist/index.js");
+const api = new WcV3CustomersApi(
+  new Configuration({ basePath: process.env.WC_URL, username: process.env.WC_KEY, password: process.env.WC_SECRET }),
+);
+(async () => {
+  const email = `ts.${process.env.WC_TAG}@example.com`;
+  const created = await api.wcV3CustomersCreate({
+    wcV3CustomerCreate: { email, firstName: "Gen", billing: { city: "Lima", phone: "+51 1 555 0100" } },
+  });
+  const fetched = await api.wcV3CustomersRetrieve({ id: created.id });
+  const listed = await api.wcV3CustomersListRaw({ email });
+  const updated = await api.wcV3CustomersUpdatePut({ id: created.id, wcV3CustomerUpdate: { lastName: "Roe" } });
+  const deleted = await api.wcV3CustomersDestroy({ id: created.id, force: true });
+  let gone = null;
+  try {
+    await api.wcV3CustomersRetrieve({ id: created.id });
+  } catch (error) {
+    gone = error instanceof ResponseError ? [error.response.status, (await error.response.json()).code] : String(error);
+  }
+  console.log(JSON.stringify({
+    created: [created.email, created.username, created.firstName, created.billing.city],
+    fetched: [fetched.id === created.id, fetched.billing.phone],
+    listed: [(await listed.value()).map((item) => item.id === created.id), listed.raw.headers.get("x-wp-total")],
+    updated: [updated.firstName, updated.lastName],
+    deleted: deleted.id === created.id,
+    gone,
+  }));
+})().catch((error) => { console.error(error); process.exit(1); });
+"""
+TSCONFIG = {
+    "compilerOptions": {
+        "target": "ES2020",
+        "module": "commonjs",
+        "moduleResolution": "node",
+        "lib": ["ES2020", "DOM"],
+        "strict": True,
+        "noImplicitReturns": True,
+        "noUnusedLocals": False,
+        "outDir": "dist",
+    },
+    "include": ["index.ts", "apis", "models", "runtime.ts"],
+}
+
+
+def test_a_typescript_fetch_client_compiles_strictly_and_runs_a_customer_cycle(https_server, store, tmp_path):
+    document = requests.get(f"{https_server}/api/schema/?format=json", verify=False, timeout=30)
+    (tmp_path / "schema.json").write_text(json.dumps(document.json()))
+    client = tmp_path / "client"
+    command = [str(TYPESCRIPT_GENERATOR), "generate", "-g", "typescript-fetch", "-o", str(client)]
+    generated = subprocess.run(
+        [*command, "-i", str(tmp_path / "schema.json")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert generated.returncode == 0, generated.stdout + generated.stderr
+    (client / "tsconfig.json").write_text(json.dumps(TSCONFIG))
+    compiled = subprocess.run(
+        [str(JS_DIR / "node_modules" / ".bin" / "tsc"), "-p", str(client)], capture_output=True, text=True, timeout=300
+    )
+    assert compiled.returncode == 0, compiled.stdout + compiled.stderr
+    (client / "cycle.cjs").write_text(TYPESCRIPT_CYCLE)
+    tag = uuid.uuid4().hex[:8]
+    env = {"WC_URL": https_server, "WC_KEY": store.consumer_key, "WC_SECRET": store.consumer_secret, "WC_TAG": tag}
+    env |= {"PATH": os.environ["PATH"], "NODE_TLS_REJECT_UNAUTHORIZED": "0"}  # the test server's own certificate
+    ran = subprocess.run(["node", "cycle.cjs"], cwd=client, env=env, capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    assert json.loads(ran.stdout) == {
+        "created": [f"ts.{tag}@example.com", f"ts.{tag}", "Gen", "Lima"],
+        "fetched": [True, "+51 1 555 0100"],
+        "listed": [[True], "1"],
+        "updated": ["Gen", "Roe"],
+        "deleted": True,
+        "gone": [404, "wc_user_invalid_id"],
+    }
