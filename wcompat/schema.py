@@ -287,9 +287,12 @@ class WcAutoSchema(AutoSchema):
                 ]
             }
             results = {"type": "array", "items": result}
+            # Named, as the bodies are: a generated client's batch answer reads WcV3CustomerBatchAnswer.
+            name = f"{self.version.label}{self.view.schema_name}Batch"
             answer = {"type": "object", "properties": {"create": results, "update": results, "delete": results}}
             empty = {"type": "array", "maxItems": 0, "items": {}, "description": "An empty batch."}
-            return 200, {"anyOf": [answer, empty]}, {}
+            anyof = {"anyOf": [self._component(f"{name}Result", answer), empty]}
+            return 200, self._component(f"{name}Answer", anyof), {}
         return 200, item, {}
 
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
