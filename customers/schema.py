@@ -7,7 +7,7 @@ WooCommerce's own.
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from customers.choices import CustomerRole
 from wcompat.args import EXTENSION, EXTENSION_ENUM
@@ -21,7 +21,7 @@ from wcompat.item_schema import (
     readonly,
     writable,
 )
-from wcompat.pagination import collection_args, exclude_arg, include_arg, offset_arg, order_arg, search_arg
+from wcompat.pagination import exclude_arg, include_arg, offset_arg, order_arg, search_arg
 from wcompat.versions import ResourceVersion
 
 # Address keys in each order WooCommerce has output them: the schema's (and WooCommerce 3.5.3's, which the
@@ -164,6 +164,9 @@ class CustomerApiVersion(ResourceVersion):
     # The keys of a downloads item, in WooCommerce's order for this version.
     download_fields: tuple[str, ...] = ()
 
+    collection_filters: ClassVar[dict[str, Schema]] = COLLECTION_FILTER_ARGS
+    destroy_arguments: ClassVar[dict[str, Schema]] = DELETE_ARGS
+
     @property
     def writable_shipping(self) -> tuple[str, ...]:
         """Address keys a client may write: the schema's (v1/v2 have no shipping phone; v3 has)."""
@@ -193,15 +196,6 @@ class CustomerApiVersion(ResourceVersion):
         args["username"] = {"description": "New user username.", "type": "string", "required": username_required}
         args["password"] = {"description": "New user password.", "type": "string", "required": password_required}
         return args
-
-    def update_args(self) -> dict[str, Schema]:
-        return {"id": dict(ID_ARG), **endpoint_args(self.item_schema)}
-
-    def retrieve_args(self) -> dict[str, Schema]:
-        return {"id": dict(ID_ARG), "context": context_arg(self.item_schema)}
-
-    def collection_args(self) -> dict[str, Schema]:
-        return {**collection_args(), **{name: dict(arg) for name, arg in COLLECTION_FILTER_ARGS.items()}}
 
     def downloads_args(self) -> dict[str, Schema]:
         return {"customer_id": dict(ID_ARG), "context": context_arg(self.downloads_schema)}

@@ -16,7 +16,7 @@ from customers.downloads import downloads_for, render_download
 from customers.error_codes import CustomerErrorCode
 from customers.models import phone_digits
 from customers.permissions import check_role_rules
-from customers.schema import DELETE_ARGS, V1, CustomerApiVersion
+from customers.schema import V1, CustomerApiVersion
 from customers.selectors import CustomerFilters, CustomerRecord, attach_meta, customer_get, customer_page
 from customers.serializers import RenderContext, customer_renderer
 from wcompat.args import MAX_ID
@@ -24,7 +24,7 @@ from wcompat.authentication import site_base_url
 from wcompat.batch import BatchMixin, not_processed
 from wcompat.dates import wp_date_query_bound
 from wcompat.exceptions import WcAPIException
-from wcompat.item_schema import batch_schema, endpoint_args
+from wcompat.item_schema import batch_schema
 from wcompat.links import rest_url
 from wcompat.pagination import Page
 from wcompat.viewsets import WcViewSet
@@ -73,19 +73,14 @@ class CustomerViewSet(BatchMixin, WcViewSet):
     }
 
     def args_for(self, action: str) -> dict[str, dict[str, Any]]:
-        version = self.version
-        return {
-            "list": version.collection_args,
-            "create": lambda: version.create_args(
+        if action == "create":
+            return self.version.create_args(
                 username_required=not customer_settings.get("REGISTRATION_GENERATE_USERNAME"),
                 password_required=not customer_settings.get("REGISTRATION_GENERATE_PASSWORD"),
-            ),
-            "retrieve": version.retrieve_args,
-            "update": version.update_args,
-            "destroy": lambda: DELETE_ARGS,
-            "batch": lambda: endpoint_args(version.item_schema),
-            "downloads": version.downloads_args,
-        }.get(action, dict)()
+            )
+        if action == "downloads":
+            return self.version.downloads_args()
+        return super().args_for(action)
 
     def wp_schema_for(self, action: str) -> dict[str, Any]:
         if action == "batch":

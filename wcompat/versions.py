@@ -7,7 +7,10 @@ shape); views, serializers and the OpenAPI document read the declaration, never 
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
+
+from wcompat.item_schema import FORCE_ARG, ID_ARG, Schema, context_arg, endpoint_args
+from wcompat.pagination import collection_args
 
 # The WooCommerce and WordPress releases whose REST behaviour this project follows (the webhooks' User-Agent,
 # the system status).
@@ -24,6 +27,44 @@ class ResourceVersion:
     item_schema: dict[str, Any]
     # The keys of a rendered item, in the order WooCommerce builds them (_links comes after).
     fields: tuple[str, ...]
+
+    # A resource's own arguments of a list, after WordPress's (context, page, per_page), in its controller's order.
+    collection_filters: ClassVar[dict[str, Schema]] = {}
+    # A delete's arguments (a resource may add its own, as customers add `reassign`).
+    destroy_arguments: ClassVar[dict[str, Schema]] = {"id": ID_ARG, "force": FORCE_ARG}
+
+    # The arguments of each standard route action, as WooCommerce's controllers declare them. A resource declares
+    # only what differs (its list filters, a create's own required fields); OPTIONS shows them byte for byte.
+
+    def arguments(self, action: str) -> dict[str, Schema]:
+        """The route arguments of a standard action (list, create, retrieve, update, destroy, batch); {} else."""
+        declared = {
+            "list": self.collection_args,
+            "create": self.create_args,
+            "retrieve": self.retrieve_args,
+            "update": self.update_args,
+            "destroy": self.destroy_args,
+            "batch": self.batch_args,
+        }.get(action)
+        return declared() if declared is not None else {}
+
+    def collection_args(self) -> dict[str, Schema]:
+        return {**collection_args(), **{name: dict(arg) for name, arg in self.collection_filters.items()}}
+
+    def create_args(self) -> dict[str, Schema]:
+        return endpoint_args(self.item_schema, creating=True)
+
+    def retrieve_args(self) -> dict[str, Schema]:
+        return {"id": dict(ID_ARG), "context": context_arg(self.item_schema)}
+
+    def update_args(self) -> dict[str, Schema]:
+        return {"id": dict(ID_ARG), **endpoint_args(self.item_schema)}
+
+    def destroy_args(self) -> dict[str, Schema]:
+        return {name: dict(arg) for name, arg in self.destroy_arguments.items()}
+
+    def batch_args(self) -> dict[str, Schema]:
+        return endpoint_args(self.item_schema)
 
     @property
     def route(self) -> str:

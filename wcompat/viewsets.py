@@ -94,8 +94,9 @@ class WcViewSet(GenericViewSet):
     # Resource hooks -------------------------------------------------------------------------------
 
     def args_for(self, action: str) -> dict[str, dict[str, Any]]:
-        """The route arguments (WordPress JSON-schema dicts) of an action."""
-        return {}
+        """The route arguments (WordPress JSON-schema dicts) of an action: the version's declaration of the
+        standard ones; a resource adds its own actions' (a customer's downloads)."""
+        return self.version.arguments(action)
 
     def sanitizers_for(self, action: str) -> dict[str, Any]:
         """Arguments WordPress only sanitizes, never validates: {name: callable(raw) -> value}.

@@ -6,11 +6,10 @@ deprecated since WooCommerce 3.3 (an empty list). The texts are WooCommerce's ow
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from wcompat.item_schema import FORCE_ARG, ID_ARG, Schema, context_arg, endpoint_args, item_schema, readonly, writable
 from wcompat.pagination import (
-    collection_args,
     exclude_arg,
     include_arg,
     offset_arg,
@@ -65,21 +64,14 @@ class WebhookApiVersion(ResourceVersion):
     # wc/v1 and wc/v2 still register /webhooks/<id>/deliveries (answering with no deliveries).
     deliveries_schema: Schema | None = None
 
+    collection_filters: ClassVar[dict[str, Schema]] = COLLECTION_FILTER_ARGS
+
     def create_args(self) -> dict[str, Schema]:
         """Create requires topic and delivery_url, replaced by bare definitions (topic in place)."""
         args = endpoint_args(self.item_schema, creating=True)
         args["topic"] = {"required": True, "type": "string", "description": "Webhook topic."}
         args["delivery_url"] = {"required": True, "type": "string", "description": "Webhook delivery URL."}
         return args
-
-    def update_args(self) -> dict[str, Schema]:
-        return {"id": dict(ID_ARG), **endpoint_args(self.item_schema)}
-
-    def retrieve_args(self) -> dict[str, Schema]:
-        return {"id": dict(ID_ARG), "context": context_arg(self.item_schema)}
-
-    def collection_args(self) -> dict[str, Schema]:
-        return {**collection_args(), **{name: dict(arg) for name, arg in COLLECTION_FILTER_ARGS.items()}}
 
     def deliveries_args(self) -> dict[str, Schema]:
         return {"webhook_id": dict(WEBHOOK_ID_ARG), "context": context_arg(self.deliveries_schema)}

@@ -18,14 +18,14 @@ from wcompat.authentication import site_base_url
 from wcompat.batch import BatchMixin
 from wcompat.dates import wc_date, wc_local_date
 from wcompat.error_codes import WcErrorCode
-from wcompat.item_schema import batch_schema, endpoint_args
+from wcompat.item_schema import batch_schema
 from wcompat.links import item_links
 from wcompat.pagination import Page
 from wcompat.viewsets import WcViewSet
 from webhooks import services
 from webhooks.error_codes import WebhookErrorCode
 from webhooks.models import Webhook
-from webhooks.schema import DELETE_ARGS, V3, WebhookApiVersion
+from webhooks.schema import V3, WebhookApiVersion
 from webhooks.selectors import webhook_get, webhook_page
 
 
@@ -62,17 +62,11 @@ class WebhookViewSet(BatchMixin, WcViewSet):
     }
 
     def args_for(self, action: str) -> dict[str, dict[str, Any]]:
-        version = self.version
-        return {
-            "list": version.collection_args,
-            "create": version.create_args,
-            "retrieve": version.retrieve_args,
-            "update": version.update_args,
-            "destroy": lambda: DELETE_ARGS,
-            "batch": lambda: endpoint_args(version.item_schema),
-            "deliveries": version.deliveries_args,
-            "delivery": version.delivery_args,
-        }.get(action, dict)()
+        if action == "deliveries":
+            return self.version.deliveries_args()
+        if action == "delivery":
+            return self.version.delivery_args()
+        return super().args_for(action)
 
     def sanitize(self, action: str, args: dict[str, Any]) -> dict[str, Any]:
         args = super().sanitize(action, args)

@@ -1,12 +1,12 @@
 """The throwaway resource's endpoints, declared the way a real resource declares them."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from wcompat.batch import BatchMixin
 from wcompat.exceptions import WcAPIException
-from wcompat.item_schema import FORCE_ARG, ID_ARG, context_arg, endpoint_args, item_schema, readonly, writable
+from wcompat.item_schema import item_schema, readonly, writable
 from wcompat.links import item_links
-from wcompat.pagination import Page, collection_args, offset_arg, paginate, search_arg
+from wcompat.pagination import Page, offset_arg, paginate, search_arg
 from wcompat.versions import ResourceVersion
 from wcompat.viewsets import WcViewSet
 
@@ -20,7 +20,15 @@ SCHEMA = item_schema(
         "count": writable("How many.", "integer", minimum=0),
     },
 )
-V1 = ResourceVersion(namespace="throwaway/v1", rest_base="notes", item_schema=SCHEMA, fields=("id", "title", "count"))
+
+
+class NoteVersion(ResourceVersion):
+    """What the notes declare beyond wcompat's defaults: their list's filters."""
+
+    collection_filters: ClassVar[dict[str, dict[str, Any]]] = {"search": search_arg(), "offset": offset_arg()}
+
+
+V1 = NoteVersion(namespace="throwaway/v1", rest_base="notes", item_schema=SCHEMA, fields=("id", "title", "count"))
 
 
 class NoteViewSet(BatchMixin, WcViewSet):
@@ -34,16 +42,6 @@ class NoteViewSet(BatchMixin, WcViewSet):
         "batch": "throwaway.change_note",
     }
     schema_name = "Note"
-
-    def args_for(self, action: str) -> dict[str, dict[str, Any]]:
-        return {
-            "list": lambda: {**collection_args(), "search": search_arg(), "offset": offset_arg()},
-            "create": lambda: endpoint_args(SCHEMA, creating=True),
-            "retrieve": lambda: {"id": ID_ARG, "context": context_arg(SCHEMA)},
-            "update": lambda: {"id": ID_ARG, **endpoint_args(SCHEMA)},
-            "destroy": lambda: {"id": ID_ARG, "force": FORCE_ARG},
-            "batch": lambda: endpoint_args(SCHEMA),
-        }.get(action, dict)()
 
     def get_item(self, pk: int, action: str) -> Note:
         note = Note.objects.filter(pk=pk).first()
