@@ -12,17 +12,18 @@ import re
 from gunicorn import util
 from gunicorn.glogging import Logger
 
+from wcompat.error_codes import WcErrorCode
 from wcompat.logging import RedactCredentials
 
 # gunicorn's own reason for each status it answers, as a WordPress error code.
 ERROR_CODES = {
-    400: "rest_bad_request",
-    403: "rest_forbidden",
-    414: "rest_request_uri_too_long",
-    417: "rest_expectation_failed",
-    431: "rest_request_header_fields_too_large",
-    500: "rest_internal_error",
-    501: "rest_not_implemented",
+    400: WcErrorCode.BAD_REQUEST,
+    403: WcErrorCode.FORBIDDEN,
+    414: WcErrorCode.REQUEST_URI_TOO_LONG,
+    417: WcErrorCode.EXPECTATION_FAILED,
+    431: WcErrorCode.HEADER_FIELDS_TOO_LARGE,
+    500: WcErrorCode.INTERNAL_ERROR,
+    501: WcErrorCode.NOT_IMPLEMENTED,
 }
 
 
@@ -30,7 +31,7 @@ def write_json_error(sock, status_int: int, reason: str, mesg: str) -> None:
     """gunicorn.util.write_error, answering {"code", "message", "data": {"status"}} (the message has no secret)."""
     body = json.dumps(
         {
-            "code": ERROR_CODES.get(status_int, "rest_bad_request"),
+            "code": str(ERROR_CODES.get(status_int, WcErrorCode.BAD_REQUEST)),
             "message": f"{reason}.",
             "data": {"status": status_int},
         }

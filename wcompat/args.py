@@ -32,11 +32,18 @@ EXTENSION_ENUM = "x-wcompat-enum-extension"
 
 
 class ArgError(Exception):
-    def __init__(self, code: str, message: str, data: Any = None) -> None:
+    """One argument's failure (rest_validate_value_from_schema's WP_Error), gathered under rest_invalid_param."""
+
+    def __init__(self, code: WcErrorCode, message: str, data: Any = None) -> None:
         super().__init__(message)
-        self.code = code
+        self.code = str(code)
         self.message = message
         self.data = data
+
+    @classmethod
+    def of(cls, code: WcErrorCode) -> "ArgError":
+        """The failure with the code's own message."""
+        return cls(code, code.message)
 
 
 def wp_list(items: list[str]) -> str:
@@ -99,12 +106,12 @@ def bounded_id_list(value: Any, name: str) -> list[int]:
     ids = parse_id_list(value)
     limit = conf.get("MAX_ID_LIST")
     if len(ids) > limit:
-        raise ArgError("rest_too_many_items", f"{name} must contain at most {limit} items.")
+        raise ArgError(WcErrorCode.TOO_MANY_ITEMS, f"{name} must contain at most {limit} items.")
     return ids
 
 
 def _type_error(name: str, type_name: str) -> ArgError:
-    return ArgError("rest_invalid_type", f"{name} is not of type {type_name}.", {"param": name})
+    return ArgError(WcErrorCode.INVALID_TYPE, f"{name} is not of type {type_name}.", {"param": name})
 
 
 def php_string(value: Any) -> str | None:
@@ -198,11 +205,11 @@ def validate_value(value: Any, schema: Schema, name: str, *, lenient: bool = Fal
         if not isinstance(value, str):
             raise _type_error(name, "string")
         if not lenient and schema.get("format") == "email" and not is_email(value):
-            raise ArgError("rest_invalid_email", "Invalid email address.")
+            raise ArgError.of(WcErrorCode.INVALID_EMAIL)
         if schema.get("format") == "date-time":
             instant = parse_wp_date(value)
             if instant is None:
-                raise ArgError("rest_invalid_date", "Invalid date.")
+                raise ArgError.of(WcErrorCode.INVALID_DATE)
             value = WpDate(value, instant)
     elif type_name == "array":
         if not is_array_like(value):
@@ -227,19 +234,19 @@ def validate_value(value: Any, schema: Schema, name: str, *, lenient: bool = Fal
     if "enum" in schema and value not in schema["enum"] and value not in schema.get(EXTENSION_ENUM, ()):
         choices = [str(choice) for choice in schema["enum"]]
         if len(choices) == 1:
-            raise ArgError("rest_not_in_enum", f"{name} is not {choices[0]}.")
-        raise ArgError("rest_not_in_enum", f"{name} is not one of {wp_list(choices)}.")
+            raise ArgError(WcErrorCode.NOT_IN_ENUM, f"{name} is not {choices[0]}.")
+        raise ArgError(WcErrorCode.NOT_IN_ENUM, f"{name} is not one of {wp_list(choices)}.")
     return value
 
 
 def _check_range(value: float, schema: Schema, name: str) -> None:
     low, high = schema.get("minimum"), schema.get("maximum")
     if low is not None and high is not None and not low <= value <= high:
-        raise ArgError("rest_out_of_bounds", f"{name} must be between {low} (inclusive) and {high} (inclusive)")
+        raise ArgError(WcErrorCode.OUT_OF_BOUNDS, f"{name} must be between {low} (inclusive) and {high} (inclusive)")
     if low is not None and high is None and value < low:
-        raise ArgError("rest_out_of_bounds", f"{name} must be greater than or equal to {low}")
+        raise ArgError(WcErrorCode.OUT_OF_BOUNDS, f"{name} must be greater than or equal to {low}")
     if high is not None and low is None and value > high:
-        raise ArgError("rest_out_of_bounds", f"{name} must be less than or equal to {high}")
+        raise ArgError(WcErrorCode.OUT_OF_BOUNDS, f"{name} must be less than or equal to {high}")
 
 
 def validate_args(

@@ -41,6 +41,13 @@ class WcErrorCode(ErrorCode):
     NO_ROUTE = "rest_no_route", "No route was found matching the URL and request method.", 404
     INVALID_PARAM = "rest_invalid_param"
     MISSING_PARAM = "rest_missing_callback_param"
+    # rest_validate_value_from_schema()'s, one per argument (their messages name it): under rest_invalid_param.
+    INVALID_TYPE = "rest_invalid_type"
+    INVALID_EMAIL = "rest_invalid_email", "Invalid email address."
+    INVALID_DATE = "rest_invalid_date", "Invalid date."
+    NOT_IN_ENUM = "rest_not_in_enum"
+    OUT_OF_BOUNDS = "rest_out_of_bounds"
+    TOO_MANY_ITEMS = "rest_too_many_items"
     INVALID_JSON = "rest_invalid_json", "Invalid JSON body passed."
     FORBIDDEN = "rest_forbidden", "Sorry, you are not allowed to do that.", 403
     INVALID_ID = "woocommerce_rest_invalid_id", "Invalid resource ID.", 404
@@ -64,6 +71,11 @@ class WcErrorCode(ErrorCode):
     DATABASE_UNAVAILABLE = "rest_database_unavailable", "The database is unavailable. Please try again shortly.", 503
     INVALID_HOST = "rest_invalid_host", "The Host header names a site this server does not serve."
     BAD_REQUEST = "rest_bad_request", "The request could not be understood."
+    # What the HTTP server refuses before the application sees the request (config.gunicorn_support).
+    REQUEST_URI_TOO_LONG = "rest_request_uri_too_long", "", 414
+    EXPECTATION_FAILED = "rest_expectation_failed", "", 417
+    HEADER_FIELDS_TOO_LARGE = "rest_request_header_fields_too_large", "", 431
+    NOT_IMPLEMENTED = "rest_not_implemented", "", 501
     # The extensions' own (WooCommerce has neither conditional requests nor Idempotency-Key).
     PRECONDITION_FAILED = (
         "rest_precondition_failed",
