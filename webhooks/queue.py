@@ -124,16 +124,17 @@ def settle(
 
 
 def settle_delivered(deliveries: list[Delivery]) -> set[int]:
-    """Several successful attempts recorded at once (in the caller's transaction): the ids of the rows that were
-    still this worker's; the others are left as they are."""
-    by_token: dict[str, list[int]] = {}
-    for delivery in deliveries:
-        if delivery.lease_token:
-            by_token.setdefault(delivery.lease_token, []).append(delivery.pk)
+    """Several successful attempts recorded at once, in one statement whatever the claims they came from (in the
+    caller's transaction): the ids of the rows that were still this worker's; the others are left as they are."""
+    mine = [(delivery.pk, delivery.lease_token) for delivery in deliveries if delivery.lease_token]
     settled: set[int] = set()
-    with connection.cursor() as cursor:
-        for token, ids in by_token.items():
-            cursor.execute(_SETTLE_DELIVERED[connection.vendor], [token, ids_param(ids)])
+    if mine:
+        if connection.vendor == "postgresql":
+            params = [[pk for pk, _token in mine], [token for _pk, token in mine]]
+        else:
+            params = [json.dumps(mine)]
+        with connection.cursor() as cursor:
+            cursor.execute(_SETTLE_DELIVERED[connection.vendor], params)
             settled.update(row[0] for row in cursor.fetchall())
     for delivery in deliveries:
         if delivery.pk not in settled:
@@ -141,13 +142,16 @@ def settle_delivered(deliveries: list[Delivery]) -> set[int]:
     return settled
 
 
-_SETTLE = (
-    "UPDATE webhooks_delivery SET state = 'delivered', attempts = attempts + 1, locked_until = NULL,"
-    " lease_token = '' WHERE state = 'pending' AND lease_token = %s AND "
-)
+_DELIVERED = "state = 'delivered', attempts = attempts + 1, locked_until = NULL, lease_token = ''"
 _SETTLE_DELIVERED = {
-    "postgresql": _SETTLE + "id = ANY(%s) RETURNING id",
-    "sqlite": _SETTLE + "id IN (SELECT value FROM json_each(%s)) RETURNING id",
+    "postgresql": (
+        f"UPDATE webhooks_delivery AS d SET {_DELIVERED} FROM unnest(%s::bigint[], %s::text[]) AS mine(id, token)"
+        " WHERE d.id = mine.id AND d.lease_token = mine.token AND d.state = 'pending' RETURNING d.id"
+    ),
+    "sqlite": (
+        f"UPDATE webhooks_delivery SET {_DELIVERED} WHERE state = 'pending' AND (id, lease_token) IN"
+        " (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(%s)) RETURNING id"
+    ),
 }
 
 

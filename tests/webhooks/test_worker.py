@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from webhooks.models import Delivery, Webhook
-from webhooks.queue import claim, lease
+from webhooks.queue import claim, lease, settle_delivered
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +141,21 @@ def test_a_pair_whose_send_outlived_its_lease_is_claimed_again(webhook):
     later = delivery(webhook, resource_id=2)
     Delivery.objects.filter(pk=sending.pk).update(locked_until=timezone.now() - timedelta(seconds=1))
     assert {item.pk for item in claim(10)} == {sending.pk, later.pk}  # the caller sends one, gives one back
+
+
+def test_successes_of_several_claims_settle_at_once_and_only_while_still_this_workers(webhook):
+    rows = [delivery(webhook, next_attempt_at=timezone.now()) for _ in range(3)]
+    first = claim(limit=2)
+    [second] = claim(limit=1)
+    assert first[0].lease_token != second.lease_token
+    # The second claim's lease ran out and another worker took the row: this worker's success is not recorded.
+    Delivery.objects.filter(pk=second.pk).update(locked_until=timezone.now() - timedelta(seconds=1))
+    [theirs] = claim(limit=1)
+    settled = settle_delivered([*first, second])
+    assert settled == {row.pk for row in first}
+    stored = {
+        row.pk: (row.state, row.attempts, row.lease_token)
+        for row in Delivery.objects.filter(pk__in=[r.pk for r in rows])
+    }
+    assert stored[first[0].pk] == stored[first[1].pk] == ("delivered", 1, "")
+    assert stored[second.pk] == ("pending", 0, theirs.lease_token)
