@@ -95,6 +95,30 @@ class CountrySelect(forms.Select):
         )
 
 
+class PlainTextInput(forms.TextInput):
+    """TextInput's own HTML, written directly rather than through its template (and attrs.html): a customer's page
+    has some forty text fields, a sixth of its rendering time."""
+
+    def render(self, name: str, value, attrs=None, renderer=None) -> str:
+        value = self.format_value(value)
+        shown = format_html(' value="{}"', value) if value is not None else ""
+        return format_html('<input type="{}" name="{}"{}{}>', self.input_type, name, shown, self.attributes(attrs))
+
+    def attributes(self, attrs) -> str:
+        """As Django's attrs.html writes them: in order, `True` as a bare name, `False` left out."""
+        return mark_safe(  # each piece escaped by format_html
+            "".join(
+                format_html(" {}", key) if value is True else format_html(' {}="{}"', key, str(value))
+                for key, value in self.build_attrs(self.attrs, attrs).items()
+                if value is not False
+            )
+        )
+
+
+class PlainEmailInput(PlainTextInput):
+    input_type = "email"
+
+
 class StateSelect(forms.Widget):
     """An address's state: chosen from WooCommerce's list for the address's country (`country`, set by the
     form), typed where the country has none; customers/states.js switches between the two as the country
@@ -138,7 +162,7 @@ def _address_fields() -> dict[str, forms.Field]:
                 fields[f"{kind}_{key}"] = forms.CharField(label=label, required=False, widget=StateSelect)
             else:
                 fields[f"{kind}_{key}"] = forms.CharField(
-                    label=label, required=False, widget=forms.TextInput(attrs={"class": "vTextField"})
+                    label=label, required=False, widget=PlainTextInput(attrs={"class": "vTextField"})
                 )
     return fields
 
@@ -161,14 +185,14 @@ class CustomerForm(AddressFields, forms.ModelForm):
         model = Customer
         fields = ("username", "email", "first_name", "last_name", "display_name", "role")
         widgets = {
-            "first_name": forms.TextInput(attrs={"class": "vTextField"}),
-            "last_name": forms.TextInput(attrs={"class": "vTextField"}),
-            "display_name": forms.TextInput(attrs={"class": "vTextField"}),
+            "first_name": PlainTextInput(attrs={"class": "vTextField"}),
+            "last_name": PlainTextInput(attrs={"class": "vTextField"}),
+            "display_name": PlainTextInput(attrs={"class": "vTextField"}),
         }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["email"].widget = forms.EmailInput(attrs={"class": "vTextField"})
+        self.fields["email"].widget = PlainEmailInput(attrs={"class": "vTextField"})
         if self.instance.pk:
             for address in self.instance.addresses.all():
                 for key in KEYS_BY_ADDRESS.get(address.type, ()):

@@ -11,11 +11,12 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from django import forms
 from django.urls import reverse
 from django.utils import timezone
 from import_export.formats.base_formats import JSON
 
-from customers.admin import KnownTotalPaginator
+from customers.admin import KnownTotalPaginator, PlainEmailInput, PlainTextInput
 from customers.models import Address, Customer, Order
 from customers.resources import AddressField, CustomerResource, SpreadsheetSafeCSV, _renderer
 from customers.states import all_states, states_of
@@ -700,3 +701,20 @@ def test_a_range_filter_with_a_bound_of_zero_is_shown_open_and_clearable(admin_c
     html = admin_client.get(LIST, {"stats__orders_count__lte": "0"}).content.decode()
     assert '<details data-filter-title="orders" open>' in html
     assert html.count(">Clear</a>") == 1
+
+
+@pytest.mark.parametrize(
+    ("plain", "django_widget"), [(PlainTextInput, forms.TextInput), (PlainEmailInput, forms.EmailInput)]
+)
+@pytest.mark.parametrize(
+    ("value", "attrs"),
+    [
+        (None, {}),
+        ("", {"id": "id_a"}),
+        ('x"<y>&', {"id": "id_b", "required": True, "maxlength": 10, "disabled": False}),
+        (5, {"placeholder": "Ünïcode"}),
+    ],
+)
+def test_the_plain_text_inputs_write_djangos_html(plain, django_widget, value, attrs):
+    expected = django_widget(attrs={"class": "vTextField"}).render("field", value, attrs)
+    assert plain(attrs={"class": "vTextField"}).render("field", value, attrs) == expected
