@@ -3,6 +3,7 @@ import base64
 import pytest
 from rest_framework.test import APIClient
 
+from customers.models import Customer
 from customers.schema import VERSIONS as CUSTOMER_VERSIONS, CustomerApiVersion
 from customers.serializers import customer_renderer
 from customers.sql import by_id_sql, page_sql
@@ -29,6 +30,25 @@ NAMESPACES = tuple(version.namespace for version in CUSTOMER_VERSIONS)
 def api_version(request) -> CustomerApiVersion:
     """Each API version in turn, as declared (customers.schema.VERSIONS)."""
     return request.param
+
+
+@pytest.fixture
+def another_writer_first(monkeypatch):
+    """A race lost: `another_writer_first("with_emails")` makes a create's check of the emails (or logins) taken
+    see none, as if another request took the value right after it; the unique index answers instead. Returns
+    the checks made."""
+
+    def lose(lookup: str) -> list:
+        checks, real = [], getattr(Customer.objects, lookup)
+
+        def nothing_taken_yet(values):
+            checks.append(values)
+            return real(values) if len(checks) > 1 else []
+
+        monkeypatch.setattr(Customer.objects, lookup, nothing_taken_yet)
+        return checks
+
+    return lose
 
 
 def basic_auth(key: ApiKey) -> str:

@@ -289,17 +289,10 @@ def test_accented_usernames_lose_their_accents_as_in_wordpress(api):
     assert assert_json(response, 201)["username"] == "John Strauss"
 
 
-def test_a_generated_username_taken_meanwhile_is_generated_again(api, monkeypatch):
+def test_a_generated_username_taken_meanwhile_is_generated_again(api, another_writer_first):
     CustomerFactory(username="racer")
     # Another request takes "racer" between our check and our insert: the insert fails, and we retry.
-    checks = []
-    real = Customer.objects.with_usernames
-
-    def racing_check(usernames):
-        checks.append(usernames)
-        return real(usernames) if len(checks) > 1 else []
-
-    monkeypatch.setattr(Customer.objects, "with_usernames", racing_check)
+    another_writer_first("with_usernames")
     response = api.post(URL, {"email": "racer@woo.local"}, format="json")
     body = assert_json(response, 201)
     assert body["username"].startswith("racer-")

@@ -207,16 +207,9 @@ def test_create_duplicate_username(url, api, customer):
     assert response.json()["code"] == "registration-error-username-exists"
 
 
-def test_create_race_on_email_becomes_woocommerce_error(url, api, customer, monkeypatch):
+def test_create_race_on_email_becomes_woocommerce_error(url, api, customer, another_writer_first):
     # Another request registers the email between our check and our insert: the constraint answers.
-    calls = []
-    real = Customer.objects.with_emails
-
-    def taken_after_our_check(emails):
-        calls.append(emails)
-        return real(emails) if len(calls) > 1 else []
-
-    monkeypatch.setattr(Customer.objects, "with_emails", taken_after_our_check)
+    calls = another_writer_first("with_emails")
     response = api.post(url, {"email": "Test@Woo.local"}, format="json")
     assert response.status_code == status.HTTP_400_BAD_REQUEST
     assert response.json()["code"] == "registration-error-email-exists"

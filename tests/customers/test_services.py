@@ -49,16 +49,9 @@ def test_an_update_that_loses_the_email_race_answers_woocommerces_error(customer
     assert (stored.email, stored.first_name) == ("test@woo.local", "Justin")
 
 
-def test_a_create_that_loses_the_email_race_answers_woocommerces_error(monkeypatch):
+def test_a_create_that_loses_the_email_race_answers_woocommerces_error(another_writer_first):
     CustomerFactory(email="raced@example.com")
-    real = Customer.objects.with_emails
-    calls = []
-
-    def taken_only_after_the_insert(emails):
-        calls.append(emails)
-        return real(emails) if len(calls) > 1 else []
-
-    monkeypatch.setattr(Customer.objects, "with_emails", taken_only_after_the_insert)
+    another_writer_first("with_emails")
     assert code_of(lambda: services.customer_create(email="raced@example.com")) == "registration-error-email-exists"
     assert Customer.objects.filter(email__iexact="raced@example.com").count() == 1
 
