@@ -79,20 +79,23 @@ COUNTRY_CHOICES = [
 ]
 
 
+def select_html(name: str, attrs: dict[str, Any], choices, chosen: str) -> str:
+    """A <select> of (value, label) choices with `chosen` selected, written directly: Django renders each option
+    through a template, which made two country lists most of a customer page's time."""
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((code, mark_safe(" selected") if code == chosen else "", label) for code, label in choices),
+    )
+    return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), options)
+
+
 class CountrySelect(forms.Select):
-    """The list of some 250 countries written out directly: Django renders each option through a template, which
-    made two country lists most of a customer page's time."""
+    """The list of some 250 countries (select_html())."""
 
     def render(self, name: str, value, attrs=None, renderer=None) -> str:
         chosen = "" if value is None else str(value)
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((code, mark_safe(" selected") if code == chosen else "", label) for code, label in self.choices),
-        )
-        return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
-        )
+        return select_html(name, self.build_attrs(self.attrs, attrs), self.choices, chosen)
 
 
 class PlainTextInput(forms.TextInput):
@@ -136,17 +139,10 @@ class StateSelect(forms.Widget):
         attrs |= {"data-states-url": static(STATES_STATIC_PATH), "data-states-for": country_id}
         choices = states_of(self.country)
         if not choices:
-            return format_html(
-                '<input type="text" name="{}" value="{}" class="vTextField"{}>', name, value, flatatt(attrs)
-            )
+            return PlainTextInput(attrs={"class": "vTextField"}).render(name, value, attrs)
         if value and value not in dict(choices):
             choices = [*choices, (value, value)]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((code, mark_safe(" selected") if code == value else "", label) for code, label in [("", "—"), *choices]),
-        )
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), options)
+        return select_html(name, attrs, [("", "—"), *choices], value)
 
 
 def _address_fields() -> dict[str, forms.Field]:
