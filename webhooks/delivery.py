@@ -51,15 +51,21 @@ def site_url(webhook: Webhook) -> str:
 
 def php_json(payload: Any) -> bytes:
     """PHP's json_encode() after a decode/re-encode: ASCII only, `/` escaped, empty objects as []."""
+    return _JSON.encode(_arrays(payload)).replace("/", "\\/").encode()
 
-    def arrays(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {key: arrays(item) for key, item in value.items()} if value else []
-        if isinstance(value, list):
-            return [arrays(item) for item in value]
-        return value
 
-    return json.dumps(arrays(payload), separators=(",", ":"), ensure_ascii=True).replace("/", "\\/").encode()
+_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True)
+
+
+def _arrays(value: Any) -> Any:
+    """The value with its empty objects as empty lists (a worker's busiest walk: scalars are not called on)."""
+    if isinstance(value, dict):
+        if not value:
+            return []
+        return {key: _arrays(item) if isinstance(item, dict | list) else item for key, item in value.items()}
+    if isinstance(value, list):
+        return [_arrays(item) if isinstance(item, dict | list) else item for item in value]
+    return value
 
 
 _ENTITIES = {
@@ -246,7 +252,8 @@ def record(results: list[Sent]) -> None:
 def _log_line(sent: Sent) -> tuple:
     """A row of the delivery log (DeliveryAttempt), as _write_log() inserts it."""
     delivery, answer = sent.outbound.delivery, sent.answer
-    body, error = answer.body[:2000], answer.error[:2000]
+    # A receiver may answer anything; PostgreSQL's text holds no NUL (marked as an undecodable byte is).
+    body, error = answer.body[:2000].replace("\x00", "\ufffd"), answer.error[:2000].replace("\x00", "\ufffd")
     return (delivery.pk, delivery.attempts + 1, answer.status, sent.duration_ms, body, error)
 
 

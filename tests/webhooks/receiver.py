@@ -26,6 +26,8 @@ class Receiver:
     delay: float = 0.0
     # Answer with the request's body (some receivers echo what they got: it lands in the delivery log).
     echo: bool = False
+    # Answer with this body instead.
+    body: bytes | None = None
     arrived: threading.Event = field(default_factory=threading.Event)
     server: ThreadingHTTPServer | None = None
 
@@ -61,7 +63,8 @@ def start_receiver(receiver: Receiver) -> Receiver:
             self.send_response(status)
             self.send_header("Content-Type", "text/plain")
             self.end_headers()
-            self.wfile.write(body if receiver.echo else f"answered {status}".encode())
+            answer = body if receiver.echo else f"answered {status}".encode()
+            self.wfile.write(answer if receiver.body is None else receiver.body)
 
         def log_message(self, *args) -> None:
             pass

@@ -209,6 +209,17 @@ def test_a_receiver_down_then_up_gets_the_delivery_on_a_retry(api, receiver):
     ]
 
 
+def test_an_answer_holding_nul_characters_is_logged_without_them(api, receiver):
+    """PostgreSQL's text holds no NUL: a receiver's answer with one must not undo the turn's bookkeeping."""
+    receiver.body = b"ok\x00\x00 done"
+    subscribe(api, receiver, "customer.created")
+    create_customer(api)
+    run_worker()
+    queued = Delivery.objects.get(kind=Delivery.Kind.EVENT)
+    assert (queued.state, queued.attempts) == (Delivery.State.DELIVERED, 1)
+    assert DeliveryAttempt.objects.get(delivery=queued).response_body == "ok\ufffd\ufffd done"
+
+
 def test_the_seventh_failure_in_a_row_disables_the_webhook(api, receiver, settings):
     settings.WCOMPAT_WEBHOOK_MAX_ATTEMPTS = 1  # one event, one attempt: as WooCommerce (no retries)
     receiver.statuses = [500]
@@ -285,6 +296,8 @@ def test_php_json_is_what_php_writes():
     assert delivery_module.php_json(payload) == (
         b'{"name":"Zo\\u00eb \\/ <b>&\'","emoji":"\\ud83d\\ude00","empty":[],"list":[],"n":1.5,"none":null}'
     )
+    nested = {"meta_data": [{"value": {}}, [{}]], "deep": {"a": {"b": {}}, "c": "{}"}}
+    assert delivery_module.php_json(nested) == b'{"meta_data":[{"value":[]},[[]]],"deep":{"a":{"b":[]},"c":"{}"}}'
 
 
 @pytest.mark.parametrize(
