@@ -116,6 +116,13 @@ class Delivery(models.Model):
                 fields=["next_attempt_at", "id"], name="webhooks_delivery_due", condition=models.Q(state="pending")
             ),
             models.Index(fields=["webhook", "resource_id", "topic", "state"], name="webhooks_delivery_pending"),
+            # The leased rows only (a claim's check that a pair is not being sent, the deliveries in flight):
+            # a few entries, whatever the depth of the queue.
+            models.Index(
+                fields=["webhook", "resource_id"],
+                name="webhooks_delivery_leased",
+                condition=models.Q(state="pending", lease_token__gt=""),
+            ),
             models.Index(fields=["created"], name="webhooks_delivery_created"),
         ]
 

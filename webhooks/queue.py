@@ -60,8 +60,9 @@ def claim(limit: int = CLAIM, *, skip_webhooks: Iterable[int] = ()) -> list[Deli
 
 def _without_rivals(claimed: list[Delivery], token: str, now) -> list[Delivery]:
     with connection.cursor() as cursor:
-        cursor.execute(_RIVALS, [token, now, token])
-        rivalled = {row[0] for row in cursor.fetchall()}
+        cursor.execute(_RIVALS, [now, token])
+        others = set(cursor.fetchall())  # the pairs other claims hold: a few rows, read once
+    rivalled = {delivery.pk for delivery in claimed if (delivery.webhook_id, delivery.resource_id) in others}
     release([delivery for delivery in claimed if delivery.pk in rivalled])
     return [delivery for delivery in claimed if delivery.pk not in rivalled]
 
@@ -72,6 +73,12 @@ def _utc(value: datetime | str) -> datetime:
     return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
 
 
+# The (webhook, resource) pairs being sent: the rows under a live lease, read from the index of leased rows (a
+# few entries whatever the queue's depth) and matched by hash, once per statement.
+_LEASED = (
+    "SELECT o.webhook_id, o.resource_id FROM webhooks_delivery o"
+    " WHERE o.state = 'pending' AND o.lease_token > '' AND o.locked_until >= %s"
+)
 # Pick the due rows no live lease holds and lease them, in one statement (PostgreSQL skips the rows another
 # worker's claim is locking; SQLite runs one writer at a time).
 # The picking is a materialized CTE, run once: as a subquery of the UPDATE, PostgreSQL may run it again for
@@ -79,18 +86,13 @@ def _utc(value: datetime | str) -> datetime:
 _CLAIM = (
     "WITH picked AS MATERIALIZED ("
     "SELECT d.id FROM webhooks_delivery d WHERE d.state = 'pending' AND d.next_attempt_at <= %s"
-    " AND (d.locked_until IS NULL OR d.locked_until < %s) AND NOT EXISTS (SELECT 1 FROM webhooks_delivery o"
-    " WHERE o.webhook_id = d.webhook_id AND o.resource_id = d.resource_id AND o.state = 'pending'"
-    " AND o.locked_until >= %s AND o.id <> d.id){skip}"
+    " AND (d.locked_until IS NULL OR d.locked_until < %s)"
+    f" AND (d.webhook_id, d.resource_id) NOT IN ({_LEASED}){{skip}}"
     " ORDER BY d.next_attempt_at, d.id LIMIT %s{lock})"
     " UPDATE webhooks_delivery SET locked_until = %s, lease_token = %s WHERE id IN (SELECT id FROM picked)"
     " RETURNING id, webhook_id, kind, topic, resource_id, delivery_id, state, attempts, next_attempt_at"
 )
-_RIVALS = (
-    "SELECT d.id FROM webhooks_delivery d WHERE d.lease_token = %s AND EXISTS (SELECT 1 FROM webhooks_delivery o"
-    " WHERE o.webhook_id = d.webhook_id AND o.resource_id = d.resource_id AND o.state = 'pending'"
-    " AND o.locked_until >= %s AND o.lease_token <> %s)"
-)
+_RIVALS = f"{_LEASED} AND o.lease_token <> %s"
 # What a claimed row is made of (the worker needs no more), and the lease token it was claimed under.
 _CLAIMED = ["id", "webhook_id", "kind", "topic", "resource_id", "delivery_id", "state", "attempts", "lease_token"]
 

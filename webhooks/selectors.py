@@ -73,7 +73,12 @@ def queue_health(now: datetime | None = None) -> dict:
     due = pending.filter(next_attempt_at__lte=now).values_list("webhook_id").annotate(oldest=Min("next_attempt_at"))
     for webhook_id, oldest in due.order_by():
         row(webhook_id)["oldest_due_seconds"] = round((now - oldest).total_seconds(), 1)
-    leased = pending.filter(locked_until__gt=now).values_list("webhook_id").annotate(count=Count("id")).order_by()
+    leased = (
+        pending.filter(lease_token__gt="", locked_until__gt=now)
+        .values_list("webhook_id")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
     for webhook_id, count in leased:
         row(webhook_id)["in_flight"] = count
     failed = (

@@ -32,7 +32,9 @@ def queue():
 
     waiting = delivery(busy, next_attempt_at=now - timedelta(seconds=600))
     delivery(busy, next_attempt_at=now + timedelta(hours=1))  # a retry that is not due yet
-    delivery(busy, next_attempt_at=now - timedelta(seconds=5), locked_until=now + timedelta(seconds=60))
+    delivery(
+        busy, next_attempt_at=now - timedelta(seconds=5), locked_until=now + timedelta(seconds=60), lease_token="a" * 32
+    )
     done = delivery(busy, state=Delivery.State.DELIVERED)
     DeliveryAttempt.objects.create(delivery=waiting, attempt=1, response_code=500)
     DeliveryAttempt.objects.create(delivery=waiting, attempt=2, response_code=0)
