@@ -258,23 +258,20 @@ def _log_line(sent: Sent) -> tuple:
 
 
 def _write_log(lines: list[tuple]) -> None:
-    """The log rows of a turn in one statement of a few parameters, whatever their number (the worker's busiest
-    write: neither the ORM's bulk_create nor a long VALUES list is cheap to build)."""
+    """The log rows of a turn in one statement of two parameters, whatever their number (the worker's busiest
+    write: neither the ORM's bulk_create nor a long VALUES list or arrays are cheap to build; JSON is)."""
     if not lines:
         return
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(_LOG_SQL["postgresql"], [now, *(list(column) for column in zip(*lines, strict=True))])
-        else:
-            cursor.execute(_LOG_SQL["sqlite"], [now, json.dumps(lines)])
+        cursor.execute(_LOG_SQL[connection.vendor], [now, json.dumps(lines)])
 
 
 _LOG_COLUMNS = "time, delivery_id, attempt, response_code, duration_ms, response_body, error"
 _LOG_SQL = {
     "postgresql": (
-        f"INSERT INTO webhooks_deliveryattempt ({_LOG_COLUMNS}) SELECT %s, * FROM"
-        " unnest(%s::bigint[], %s::smallint[], %s::smallint[], %s::integer[], %s::text[], %s::text[])"
+        f"INSERT INTO webhooks_deliveryattempt ({_LOG_COLUMNS}) SELECT %s, (line->>0)::bigint, (line->>1)::smallint,"
+        " (line->>2)::smallint, (line->>3)::integer, line->>4, line->>5 FROM json_array_elements(%s::json) AS line"
     ),
     "sqlite": (
         f"INSERT INTO webhooks_deliveryattempt ({_LOG_COLUMNS}) SELECT %s, json_extract(value, '$[0]'),"

@@ -92,7 +92,8 @@ class Delivery(models.Model):
         DELIVERED = "delivered", _("Delivered")
         FAILED = "failed", _("Failed")
 
-    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    # No index of its own: webhooks_delivery_pending begins with it (one index fewer to write on every claim).
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries", db_index=False)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.EVENT)
     topic = models.CharField(_("topic"), max_length=200)
     resource_id = models.BigIntegerField(_("resource id"), default=0)
