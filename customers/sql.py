@@ -61,11 +61,13 @@ def like_param(term: str) -> str:
 
 
 def column(expression: str, vendor: str) -> str:
-    """A selected column; SQLite's dates as their text (Django's converter for datetime columns would parse
-    each one, and the API only writes them out again)."""
-    if vendor == "sqlite" and expression.endswith(("date_created", "date_modified")):
+    """A selected column; dates as their UTC text, as SQLite keeps them ("2026-11-26 23:39:24.500000"): a driver
+    or Django would make each one a datetime, and the API only writes them out again."""
+    if not expression.endswith(("date_created", "date_modified")):
+        return expression
+    if vendor == "sqlite":
         return f"({expression} || '')"
-    return expression
+    return f"to_char({expression} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
 
 
 def completion(vendor: str, order_figures: bool, with_meta: bool = False) -> tuple[list[str], list[str]]:

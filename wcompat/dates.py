@@ -12,7 +12,8 @@ from functools import lru_cache
 
 from django.utils import timezone
 
-# An instant as it comes from the database: an aware datetime, or SQLite's UTC text ("2026-11-26 23:39:24.5").
+# An instant as it comes from the database: an aware datetime, or UTC text ("2026-11-26 23:39:24.5", as SQLite keeps
+# it and the customers' reads select it on both databases).
 Instant = datetime | str | None
 
 
@@ -29,7 +30,7 @@ def wc_date(value: Instant) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
-        # SQLite's UTC text, cut to shape: a page of 100 customers has 300 dates to write.
+        # UTC text, cut to shape: a page of 100 customers has 300 dates to write.
         return f"{value[:10]}T{value[11:19]}"
     if value.tzinfo is not UTC:
         value = value.astimezone(UTC)

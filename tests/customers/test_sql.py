@@ -1,6 +1,7 @@
 """customers.sql on its own: the read statements for each database, as text, and run on this one."""
 
 import json
+from datetime import UTC
 
 import pytest
 from django.db import connection
@@ -8,6 +9,7 @@ from django.db import connection
 from customers import sql
 from customers.models import ADDRESS_FIELDS
 from tests.factories import CustomerFactory, OrderFactory
+from wcompat.dates import as_datetime, wc_date
 
 BASE_COLUMNS = len(sql.CUSTOMER_COLUMNS) + 2 * len(ADDRESS_FIELDS)
 
@@ -30,11 +32,14 @@ def test_a_like_pattern_is_literal_and_case_insensitive():
     assert sql.like("c.email", "sqlite") == "c.email LIKE %s ESCAPE '\\'"
 
 
-def test_sqlite_dates_are_read_as_text_and_other_columns_as_they_are():
+def test_dates_are_read_as_utc_text_and_other_columns_as_they_are():
     assert sql.column("c.date_created", "sqlite") == "(c.date_created || '')"
     assert sql.column("lo.date_modified", "sqlite") == "(lo.date_modified || '')"
-    assert sql.column("c.date_created", "postgresql") == "c.date_created"
+    assert sql.column("c.date_created", "postgresql") == (
+        "to_char(c.date_created AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
+    )
     assert sql.column("c.email", "sqlite") == "c.email"
+    assert sql.column("c.email", "postgresql") == "c.email"
 
 
 @pytest.mark.parametrize("vendor", ["sqlite", "postgresql"])
@@ -59,6 +64,11 @@ def test_the_statements_run_on_this_database_with_one_row_per_customer():
         cursor.execute(statement, [sql.ids_param([customer.pk, 0], vendor)])
         [row] = cursor.fetchall()
     assert row[1] == customer.pk
+    created, modified = row[1 + sql.CUSTOMER_COLUMNS.index("date_created") : 1 + len(sql.CUSTOMER_COLUMNS)]
+    assert isinstance(created, str)
+    customer.refresh_from_db()
+    assert (as_datetime(created), as_datetime(modified)) == (customer.date_created, customer.date_modified)
+    assert wc_date(created) == customer.date_created.astimezone(UTC).isoformat(timespec="seconds")[:19]
     count, spent = row[1 + BASE_COLUMNS : 3 + BASE_COLUMNS]
     assert (count, float(spent)) == (1, 4.5)
     # The order marked the customer active today (wc_last_active).
