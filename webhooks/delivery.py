@@ -51,7 +51,10 @@ def site_url(webhook: Webhook) -> str:
 
 def php_json(payload: Any) -> bytes:
     """PHP's json_encode() after a decode/re-encode: ASCII only, `/` escaped, empty objects as []."""
-    return _JSON.encode(_arrays(payload)).replace("/", "\\/").encode()
+    text = _JSON.encode(payload)
+    if "{}" in text:  # an empty object (or those two characters in a string): walked, to write it as []
+        text = _JSON.encode(_arrays(payload))
+    return text.replace("/", "\\/").encode()
 
 
 _JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True)

@@ -296,6 +296,7 @@ def test_php_json_is_what_php_writes():
     assert delivery_module.php_json(payload) == (
         b'{"name":"Zo\\u00eb \\/ <b>&\'","emoji":"\\ud83d\\ude00","empty":[],"list":[],"n":1.5,"none":null}'
     )
+    assert delivery_module.php_json({"a": [1, {"b": "x/y"}]}) == b'{"a":[1,{"b":"x\\/y"}]}'
     nested = {"meta_data": [{"value": {}}, [{}]], "deep": {"a": {"b": {}}, "c": "{}"}}
     assert delivery_module.php_json(nested) == b'{"meta_data":[{"value":[]},[[]]],"deep":{"a":{"b":[]},"c":"{}"}}'
 
