@@ -8,6 +8,7 @@ side by side, on one machine or many.
 """
 
 import logging
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -69,25 +70,32 @@ class Worker:
 
     def _loop(self) -> None:
         in_flight: dict[int, Outbound] = {}  # by delivery id
-        with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="delivery") as pool:
-            while self.running or in_flight:
-                self._refresh_connections()
-                claimed = self._waiting_out_the_database(self._start, pool, in_flight)
-                if not in_flight:
-                    if claimed:
-                        continue  # none of it needed sending: look again at once
-                    if self.once:
-                        return
-                    time.sleep(webhook_settings.get("WORKER_POLL_SECONDS"))
-                    continue
-                # Back soon while the queue has more than there was room for; else when a send ends.
-                timeout = 0.005 if claimed else webhook_settings.get("WORKER_POLL_SECONDS")
-                done = self._sends_ended(timeout, len(in_flight))
-                for outbound, _sent in done:
-                    in_flight.pop(outbound.delivery.pk)
-                results = [sent for _outbound, sent in done if sent is not None]
-                if results:
-                    self._waiting_out_the_database(_record, results)
+        recorder = _Recorder.for_connection()
+        try:
+            with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="delivery") as pool:
+                while self.running or in_flight:
+                    self._refresh_connections()
+                    claimed = _waiting_out_the_database(self._start, pool, in_flight)
+                    if not in_flight:
+                        if claimed:
+                            continue  # none of it needed sending: look again at once
+                        if recorder.busy():
+                            time.sleep(GATHER_SECONDS)  # outcomes being recorded free their pairs' next deliveries
+                            continue
+                        if self.once:
+                            return
+                        time.sleep(webhook_settings.get("WORKER_POLL_SECONDS"))
+                        continue
+                    # Back soon while the queue has more than there was room for; else when a send ends.
+                    timeout = 0.005 if claimed else webhook_settings.get("WORKER_POLL_SECONDS")
+                    done = self._sends_ended(timeout, len(in_flight))
+                    for outbound, _sent in done:
+                        in_flight.pop(outbound.delivery.pk)
+                    results = [sent for _outbound, sent in done if sent is not None]
+                    if results:
+                        recorder.add(results)
+        finally:
+            recorder.close()
 
     def _sends_ended(self, timeout: float, under_way: int) -> list[tuple[Outbound, Sent | None]]:
         """The sends that ended: the first within `timeout`, with all that ended by then; when most are still
@@ -153,26 +161,106 @@ class Worker:
             queue.prune()
             self.last_prune = time.monotonic()
 
-    def _waiting_out_the_database(self, step, *args) -> list:
-        """One step of the loop; a database that is down, unreachable or read-only is waited out with fresh
-        connections (the step did nothing that counts: a lease runs out and the row is sent again), instead of
-        ending the worker."""
-        try:
-            return step(*args) or []
-        except DatabaseError as error:
-            if not is_database_unavailable(error):
-                raise
-            logger.warning("Database unavailable: %s", error)
-            drop_failed_connections(error)
-            return []
-
     def _refresh_connections(self) -> None:
-        """At most once a second: a connection the database dropped is replaced, as per request."""
-        if connection.in_atomic_block or time.monotonic() - self.refreshed < 1.0:
-            return  # (a test runs the worker inside its transaction)
+        if time.monotonic() - self.refreshed >= 1.0:
+            _refresh_connections()
+            self.refreshed = time.monotonic()
+
+
+def _waiting_out_the_database(step, *args) -> list:
+    """One step of the loop; a database that is down, unreachable or read-only is waited out with fresh
+    connections (the step did nothing that counts: a lease runs out and the row is sent again), instead of
+    ending the worker."""
+    try:
+        return step(*args) or []
+    except DatabaseError as error:
+        if not is_database_unavailable(error):
+            raise
+        logger.warning("Database unavailable: %s", error)
+        drop_failed_connections(error)
+        return []
+
+
+def _refresh_connections() -> None:
+    """A connection the database dropped is replaced, as per request (this thread's connections)."""
+    if not connection.in_atomic_block:  # (a test runs the worker inside its transaction)
         close_old_connections()
         close_read_only_connections()
-        self.refreshed = time.monotonic()
+
+
+class _Recorder:
+    """Records the outcomes the worker's thread hands it (webhooks.delivery.record), at once, in that thread."""
+
+    @staticmethod
+    def for_connection() -> "_Recorder":
+        """On PostgreSQL, a thread of its own with its own connection: a turn's bookkeeping (four round trips)
+        then overlaps the next claim and rendering instead of delaying them. SQLite writes one at a time, and a
+        test runs the worker inside its transaction: there, the worker's own thread records."""
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            return _RecordingThread()
+        return _Recorder()
+
+    def add(self, results: list[Sent]) -> None:
+        _waiting_out_the_database(_record, results)
+
+    def busy(self) -> bool:
+        """Outcomes handed over are not all recorded yet."""
+        return False
+
+    def close(self) -> None:
+        pass
+
+
+class _RecordingThread(_Recorder):
+    """Records what it is handed, in turns: whatever came while the last turn was being written goes in one.
+
+    The rows stay leased until recorded, so no claim takes their pairs' next deliveries meanwhile."""
+
+    def __init__(self) -> None:
+        self.handed: SimpleQueue[list[Sent] | None] = SimpleQueue()
+        self.unrecorded = 0
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self._run, name="recorder", daemon=True)
+        self.thread.start()
+
+    def add(self, results: list[Sent]) -> None:
+        with self.lock:
+            self.unrecorded += len(results)
+        self.handed.put(results)
+
+    def busy(self) -> bool:
+        return self.unrecorded > 0
+
+    def close(self) -> None:
+        """After what was handed over is recorded."""
+        self.handed.put(None)
+        self.thread.join()
+
+    def _run(self) -> None:
+        refreshed, closing = time.monotonic(), False
+        try:
+            while not closing:
+                results: list[Sent] = []
+                handed = self.handed.get()
+                while handed is not None:
+                    results.extend(handed)
+                    try:
+                        handed = self.handed.get_nowait()
+                    except Empty:
+                        break
+                closing = handed is None
+                if time.monotonic() - refreshed >= 1.0:
+                    _refresh_connections()
+                    refreshed = time.monotonic()
+                if results:
+                    try:
+                        _waiting_out_the_database(_record, results)
+                    except Exception:
+                        logger.exception("Recording %s outcomes failed", len(results))
+                    with self.lock:
+                        self.unrecorded -= len(results)
+        finally:
+            connection.close()  # this thread's own
 
 
 def _commit_without_waiting_for_disk(sender, connection, **kwargs) -> None:
