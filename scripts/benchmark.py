@@ -109,7 +109,9 @@ def main() -> None:
     parser.add_argument("--webhooks", action="store_true", help="the webhook worker's throughput and head-of-line")
     parser.add_argument("--only-webhooks", action="store_true", help="--webhooks without the API's scenarios")
     parser.add_argument("--deliveries", type=int, default=20000, help="deliveries queued for the throughput figure")
-    parser.add_argument("--concurrency", type=int, default=64, help="run_worker --concurrency for the webhook figures")
+    parser.add_argument(
+        "--concurrency", type=int, default=None, help="run_worker --concurrency for the webhook figures (its default)"
+    )
     parser.add_argument("--hol-seconds", type=int, default=30, help="seconds of writes for the head-of-line figure")
     parser.add_argument("--hol-rate", type=int, default=50, help="updates/s for the head-of-line figure")
     parser.add_argument(

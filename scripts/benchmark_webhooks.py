@@ -3,8 +3,9 @@
 - Throughput: one `run_worker` process sends a queue of deliveries to a fast local receiver (signature, payload
   and log included); deliveries per second from the first arrival to the last answer.
 - Head-of-line: one webhook's receiver never answers (each attempt runs to the 60 s timeout) while writes at a
-  steady rate notify two healthy ones; each healthy delivery's delay from its commit (the row's `created`, written
-  in the change's transaction) to its arrival, p50 / p99 / max.
+  steady rate notify two healthy ones, from the moment the worker has delivered a first change; each healthy
+  delivery's delay from its commit (the row's `created`, written in the change's transaction) to its arrival,
+  p50 / p99 / max.
 """
 
 import json
@@ -66,7 +67,12 @@ def make_webhook(owner, name: str, host: str, port: int):
     )
 
 
-def delivery_throughput(env: dict, *, deliveries: int, concurrency: int) -> dict:
+def worker_options(concurrency: int | None) -> list[str]:
+    """run_worker's options: its own defaults unless a concurrency is given."""
+    return ["--concurrency", str(concurrency)] if concurrency else []
+
+
+def delivery_throughput(env: dict, *, deliveries: int, concurrency: int | None) -> dict:
     """`deliveries` queued for one webhook, then sent by one worker process."""
     import secrets
 
@@ -95,7 +101,7 @@ def delivery_throughput(env: dict, *, deliveries: int, concurrency: int) -> dict
                 ],
                 batch_size=2000,
             )
-            worker = [PYTHON, "manage.py", "run_worker", "--once", "--concurrency", str(concurrency)]
+            worker = [PYTHON, "manage.py", "run_worker", "--once", *worker_options(concurrency)]
             subprocess.run(worker, cwd=ROOT, env=env, check=True)
             time.sleep(0.7)  # the receiver's last flush
         finally:
@@ -106,7 +112,7 @@ def delivery_throughput(env: dict, *, deliveries: int, concurrency: int) -> dict
     seconds = max(request["answered"] or 0 for request in requests) - min(request["arrived"] for request in requests)
     return {
         "deliveries": deliveries,
-        "concurrency": concurrency,
+        "concurrency": concurrency or "its default",
         "received": len(requests),
         "delivered": delivered,
         "seconds": round(seconds, 2),
@@ -114,9 +120,10 @@ def delivery_throughput(env: dict, *, deliveries: int, concurrency: int) -> dict
     }
 
 
-def head_of_line(env: dict, *, seconds: int, rate: int, concurrency: int) -> dict:
+def head_of_line(env: dict, *, seconds: int, rate: int, concurrency: int | None) -> dict:
     """A dead receiver beside two healthy ones while `rate` customer updates a second are committed."""
     from django.contrib.auth import get_user_model
+    from django.utils import timezone
 
     from customers.models import Customer
     from customers.selectors import customer_get
@@ -136,9 +143,15 @@ def head_of_line(env: dict, *, seconds: int, rate: int, concurrency: int) -> dic
         try:
             hooks = {name: make_webhook(owner, name, hosts[name], ports[name]) for name in hosts}
             worker = subprocess.Popen(
-                [PYTHON, "manage.py", "run_worker", "--concurrency", str(concurrency)], cwd=ROOT, env=env
+                [PYTHON, "manage.py", "run_worker", *worker_options(concurrency)], cwd=ROOT, env=env
             )
             ids = list(Customer.objects.order_by("id").values_list("id", flat=True)[:1000])
+            # The writes start once the worker delivers: its start-up is no delay a running worker adds.
+            customer_update(customer=customer_get(ids[-1]), last_name="Warm-up")
+            ready_by = time.monotonic() + 60
+            while not received(logs["healthy-1"]) and time.monotonic() < ready_by:
+                time.sleep(0.1)
+            measured_from = timezone.now()
             started = time.monotonic()
             for number in range(seconds * rate):
                 due = started + number / rate
@@ -152,11 +165,16 @@ def head_of_line(env: dict, *, seconds: int, rate: int, concurrency: int) -> dic
             for receiver in receivers:
                 stop(receiver)
         created = dict(
-            Delivery.objects.filter(webhook__in=[hooks["healthy-1"], hooks["healthy-2"]]).values_list(
-                "delivery_id", "created"
-            )
+            Delivery.objects.filter(
+                webhook__in=[hooks["healthy-1"], hooks["healthy-2"]], created__gte=measured_from
+            ).values_list("delivery_id", "created")
         )
-        healthy = [request for name in ("healthy-1", "healthy-2") for request in received(logs[name])]
+        healthy = [
+            request
+            for name in ("healthy-1", "healthy-2")
+            for request in received(logs[name])
+            if request["delivery_id"] in created
+        ]
         delays = [request["arrived"] - created[request["delivery_id"]].timestamp() for request in healthy]
         undelivered = len(created) - len({request["delivery_id"] for request in healthy})
         dead = Delivery.objects.filter(webhook=hooks["dead"])

@@ -16,9 +16,10 @@ _settings = AppSettings(
         "WEBHOOK_LOG_DAYS": 30,
         # Seconds a worker sleeps when the queue is empty.
         "WORKER_POLL_SECONDS": 0.5,
-        # Deliveries one worker process sends at once, and at most to one receiving host.
-        "WORKER_CONCURRENCY": 64,
-        "WEBHOOK_PER_HOST": 32,
+        # Deliveries one worker process sends at once (a thread each, speaking HTTP only), and at most to one
+        # receiving host (0: half the worker's, so a dead host holds half the threads and the others share the rest).
+        "WORKER_CONCURRENCY": 256,
+        "WEBHOOK_PER_HOST": 0,
     }
 )
 get = _settings.get

@@ -132,7 +132,7 @@ class Worker:
         room = self.concurrency - len(in_flight)
         if room <= 0 or not self.running:
             return []
-        per_host = webhook_settings.get("WEBHOOK_PER_HOST")
+        per_host = webhook_settings.get("WEBHOOK_PER_HOST") or max(1, self.concurrency // 2)
         load = Counter(self.hosts.of(outbound.webhook.pk) for outbound in in_flight.values())
         busy = {(outbound.webhook.pk, outbound.delivery.resource_id) for outbound in in_flight.values()}
         full = {host for host, sending in load.items() if sending >= per_host}

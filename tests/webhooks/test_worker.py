@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from webhooks.models import Delivery, Webhook
 from webhooks.queue import claim, lease, settle_delivered
+from webhooks.worker import Worker
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +160,25 @@ def test_successes_of_several_claims_settle_at_once_and_only_while_still_this_wo
     }
     assert stored[first[0].pk] == stored[first[1].pk] == ("delivered", 1, "")
     assert stored[second.pk] == ("pending", 0, theirs.lease_token)
+
+
+def test_one_host_gets_half_the_worker_unless_told(webhook, settings):
+    for _ in range(4):
+        delivery(webhook)
+
+    class Pool:
+        """The worker's thread pool, keeping what it is handed instead of sending it."""
+
+        def __init__(self) -> None:
+            self.handed = []
+
+        def submit(self, _send, outbound) -> None:
+            self.handed.append(outbound)
+
+    pool, in_flight = Pool(), {}
+    worker = Worker(concurrency=4)
+    worker._start(pool, in_flight)
+    assert len(pool.handed) == len(in_flight) == 2  # a dead host would hold half the threads, no more
+    settings.WCOMPAT_WEBHOOK_PER_HOST = 3
+    worker._start(pool, in_flight)
+    assert len(pool.handed) == len(in_flight) == 3

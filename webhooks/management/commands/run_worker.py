@@ -17,7 +17,7 @@ class Command(BaseCommand):
             "--concurrency",
             type=int,
             default=None,
-            help="Deliveries sent at once (WCOMPAT_WORKER_CONCURRENCY, 64); at most WCOMPAT_WEBHOOK_PER_HOST (32) "
+            help="Deliveries sent at once (WCOMPAT_WORKER_CONCURRENCY, 256); at most WCOMPAT_WEBHOOK_PER_HOST (half) "
             "to one receiving host, never two of one webhook and resource.",
         )
 
