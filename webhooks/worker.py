@@ -53,6 +53,7 @@ class Worker:
         self.hosts = _Hosts()
         # What the threads send back: (the request, what came of it, or None when sending itself failed).
         self.finished: SimpleQueue[tuple[Outbound, Sent | None]] = SimpleQueue()
+        self.recorder = _Recorder()
 
     def stop(self, *_args) -> None:
         logger.info("Stopping after the deliveries under way")
@@ -70,7 +71,7 @@ class Worker:
 
     def _loop(self) -> None:
         in_flight: dict[int, Outbound] = {}  # by delivery id
-        recorder = _Recorder.for_connection()
+        recorder = self.recorder = _Recorder.for_connection()
         try:
             with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="delivery") as pool:
                 while self.running or in_flight:
@@ -130,7 +131,8 @@ class Worker:
         the rows claimed."""
         self._prune_when_due()
         room = self.concurrency - len(in_flight)
-        if room <= 0 or not self.running:
+        if room <= 0 or not self.running or self.recorder.unrecorded > self.concurrency:
+            # (outcomes waiting to be recorded hold their leases: no more is claimed while the database lags)
             return []
         per_host = webhook_settings.get("WEBHOOK_PER_HOST") or max(1, self.concurrency // 2)
         load = Counter(self.hosts.of(outbound.webhook.pk) for outbound in in_flight.values())
@@ -200,12 +202,14 @@ class _Recorder:
             return _RecordingThread()
         return _Recorder()
 
+    # Outcomes handed over and not recorded yet.
+    unrecorded = 0
+
     def add(self, results: list[Sent]) -> None:
         _waiting_out_the_database(_record, results)
 
     def busy(self) -> bool:
-        """Outcomes handed over are not all recorded yet."""
-        return False
+        return self.unrecorded > 0
 
     def close(self) -> None:
         pass
@@ -227,9 +231,6 @@ class _RecordingThread(_Recorder):
         with self.lock:
             self.unrecorded += len(results)
         self.handed.put(results)
-
-    def busy(self) -> bool:
-        return self.unrecorded > 0
 
     def close(self) -> None:
         """After what was handed over is recorded."""
