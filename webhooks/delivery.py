@@ -255,9 +255,20 @@ def record(results: list[Sent]) -> None:
 def _log_line(sent: Sent) -> tuple:
     """A row of the delivery log (DeliveryAttempt), as _write_log() inserts it."""
     delivery, answer = sent.outbound.delivery, sent.answer
-    # A receiver may answer anything; PostgreSQL's text holds no NUL (marked as an undecodable byte is).
-    body, error = answer.body[:2000].replace("\x00", "\ufffd"), answer.error[:2000].replace("\x00", "\ufffd")
-    return (delivery.pk, delivery.attempts + 1, answer.status, sent.duration_ms, body, error)
+    return (
+        delivery.pk,
+        delivery.attempts + 1,
+        answer.status,
+        sent.duration_ms,
+        _loggable(answer.body),
+        _loggable(answer.error),
+    )
+
+
+def _loggable(text: str) -> str:
+    """A receiver's text as the log keeps it: its start, and NUL (which PostgreSQL's text cannot hold) marked as
+    an undecodable byte is."""
+    return text[:2000].replace("\x00", "\ufffd")
 
 
 def _write_log(lines: list[tuple]) -> None:

@@ -75,7 +75,7 @@ class Worker:
         try:
             with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="delivery") as pool:
                 while self.running or in_flight:
-                    self._refresh_connections()
+                    self.refreshed = _refreshed_connections(self.refreshed)
                     claimed = _waiting_out_the_database(self._start, pool, in_flight)
                     if not in_flight:
                         if claimed:
@@ -163,11 +163,6 @@ class Worker:
             queue.prune()
             self.last_prune = time.monotonic()
 
-    def _refresh_connections(self) -> None:
-        if time.monotonic() - self.refreshed >= 1.0:
-            _refresh_connections()
-            self.refreshed = time.monotonic()
-
 
 def _waiting_out_the_database(step, *args) -> list:
     """One step of the loop; a database that is down, unreachable or read-only is waited out with fresh
@@ -183,11 +178,15 @@ def _waiting_out_the_database(step, *args) -> list:
         return []
 
 
-def _refresh_connections() -> None:
-    """A connection the database dropped is replaced, as per request (this thread's connections)."""
+def _refreshed_connections(last: float) -> float:
+    """At most once a second, this thread's connections that the database dropped are replaced, as per request;
+    when they were last looked at."""
+    if time.monotonic() - last < 1.0:
+        return last
     if not connection.in_atomic_block:  # (a test runs the worker inside its transaction)
         close_old_connections()
         close_read_only_connections()
+    return time.monotonic()
 
 
 class _Recorder:
@@ -238,7 +237,7 @@ class _RecordingThread(_Recorder):
         self.thread.join()
 
     def _run(self) -> None:
-        refreshed, closing = time.monotonic(), False
+        refreshed, closing = float("-inf"), False
         try:
             while not closing:
                 results: list[Sent] = []
@@ -250,9 +249,7 @@ class _RecordingThread(_Recorder):
                     except Empty:
                         break
                 closing = handed is None
-                if time.monotonic() - refreshed >= 1.0:
-                    _refresh_connections()
-                    refreshed = time.monotonic()
+                refreshed = _refreshed_connections(refreshed)
                 if results:
                     try:
                         _waiting_out_the_database(_record, results)
