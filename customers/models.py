@@ -40,20 +40,22 @@ class CustomerQuerySet(models.QuerySet):
         """Customers with this login, in any letter case; the Upper(username) index answers it."""
         return self.alias(username_upper=Upper("username")).filter(username_upper=username.upper())
 
-    def with_emails(self, upper_emails: set[str]) -> list[str]:
-        """Which of these (upper-cased) emails some customer has, upper-cased; one query on the index."""
+    def with_emails(self, upper_emails: set[str]) -> list[tuple[str, int]]:
+        """Which of these (upper-cased) emails some customer has: (the email upper-cased, the customer's id);
+        one query on the index."""
         return list(
             self.annotate(email_upper=Upper("email"))
             .filter(email_upper__in=upper_emails)
-            .values_list("email_upper", flat=True)
+            .values_list("email_upper", "id")
         )
 
-    def with_usernames(self, upper_usernames: set[str]) -> list[str]:
-        """Which of these (upper-cased) logins some customer has, upper-cased; one query on the index."""
+    def with_usernames(self, upper_usernames: set[str]) -> list[tuple[str, int]]:
+        """Which of these (upper-cased) logins some customer has: (the login upper-cased, the customer's id);
+        one query on the index."""
         return list(
             self.annotate(username_upper=Upper("username"))
             .filter(username_upper__in=upper_usernames)
-            .values_list("username_upper", flat=True)
+            .values_list("username_upper", "id")
         )
 
 

@@ -1,11 +1,11 @@
-"""Writing what a store sent, a page at a time, with the rules the API applies and WooCommerce's ids.
+"""Writing what a store sent, a page at a time, through the services' create pipeline with WooCommerce's ids.
 
     tally = import_customers(rows)        # one page: a few multi-row statements in one transaction
 
 A page is compared with what is stored first: new rows are created, changed ones updated, the rest left
-alone (a rerun writes only what changed). A row our rules refuse (an email `is_email` rejects today, a login
-or email another customer has) is reported with its reason and the others still go in. Customers written
-fire customer.created / customer.updated webhooks, as any other write does.
+alone (a rerun writes only what changed). A row the create's rules refuse (an email `is_email` rejects today,
+a login or email another customer has) is reported with its reason and the others still go in. Customers
+written fire customer.created / customer.updated webhooks, as any other write does.
 """
 
 import json
@@ -13,31 +13,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
-from django.core.management.color import no_style
-from django.db import IntegrityError, connection, transaction
-from django.db.models.functions import Upper
+from django.db import transaction
 from django.utils import timezone
 
-from customers import events
-from customers.choices import PAID_STATUSES, AddressType
+from customers.choices import PAID_STATUSES
 from customers.importer.records import CustomerRow, DownloadRow, OrderRow
-from customers.meta import encode_value
 from customers.models import ADDRESS_FIELDS, Address, Customer, CustomerMeta, Download, Order
-from customers.services.logins import check_billing_email, check_email, check_email_length, check_username
+from customers.services.create import Imported, continue_sequences, customers_import
 from wcompat.exceptions import WcAPIException
 
-CUSTOMER_FIELDS = (
-    "email",
-    "username",
-    "first_name",
-    "last_name",
-    "role",
-    "date_created",
-    "date_modified",
-    "is_paying_customer",
-)
-ROLE_MAX_LENGTH = Customer._meta.get_field("role").max_length
 STATUS_MAX_LENGTH = Order._meta.get_field("status").max_length
 
 
@@ -63,43 +47,9 @@ class Tally:
         return {name: getattr(self, name) for name in ("created", "updated", "unchanged", "failed", "skipped")}
 
 
-def reset_sequences() -> None:
-    """New rows made through the API get ids past the imported ones (PostgreSQL; SQLite follows on its own)."""
-    statements = connection.ops.sequence_reset_sql(no_style(), [Customer, Order, CustomerMeta, Address, Download])
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-
-
 #
 # Customers
 #
-
-
-def _refusal(row: CustomerRow) -> str | None:
-    """Why our rules refuse this customer, or None: the same checks the API's writes make."""
-    try:
-        if not row.email:
-            return "Please provide a valid email address."
-        check_email(row.email)
-        check_email_length(row.email)
-        check_billing_email(row.billing)
-        if not row.username or check_username(row.username) != row.username:
-            return f"The username {row.username!r} is not a valid WordPress login here."
-    except WcAPIException as error:
-        return error.message
-    if row.role is not None and not 0 < len(row.role) <= ROLE_MAX_LENGTH:
-        return f"The role {row.role!r} is not one this project can keep."
-    return None
-
-
-def _taken(column: str, values: list[str]) -> dict[str, int]:
-    """{upper-cased value: id of the customer that has it}, in one query on the unique index."""
-    return dict(
-        Customer.objects.annotate(value_upper=Upper(column))
-        .filter(value_upper__in={value.upper() for value in values})
-        .values_list("value_upper", "id")
-    )
 
 
 @dataclass
@@ -120,119 +70,71 @@ def _stored(ids: list[int]) -> dict[int, _Stored]:
     return {pk: _Stored(customers.get(pk), addresses[pk], meta[pk]) for pk in ids}
 
 
-def _merged(row: CustomerRow, stored: Customer | None) -> dict[str, Any]:
-    """The customer's columns after the import: what the row says, and what it does not say kept."""
-    values = {name: getattr(row, name) for name in CUSTOMER_FIELDS}
-    for name in ("role", "is_paying_customer", "date_created"):
-        if values[name] is None:
-            values[name] = getattr(stored, name) if stored else Customer._meta.get_field(name).get_default()
-    return values
-
-
-def _is_unchanged(row: CustomerRow, merged: dict[str, Any], stored: _Stored) -> bool:
+def _planned(row: CustomerRow, stored: _Stored) -> dict[str, Any] | None:
+    """The create pipeline's item for the row: what the row says, and what it does not say kept; None when
+    that is what is stored already."""
     customer = stored.customer
-    if customer is None or any(getattr(customer, name) != value for name, value in merged.items()):
+
+    def said_or_kept(name: str) -> Any:
+        value = getattr(row, name)
+        if value is None:
+            value = getattr(customer, name) if customer else Customer._meta.get_field(name).get_default()
+        return value
+
+    item = {
+        "email": row.email,
+        "username": row.username,
+        "first_name": row.first_name,
+        "last_name": row.last_name,
+        "role": said_or_kept("role"),
+        "billing": row.billing,
+        "shipping": row.shipping,
+    }
+    kept = Imported(
+        id=row.id,
+        exists=customer is not None,
+        date_created=said_or_kept("date_created") or timezone.now(),
+        date_modified=row.date_modified,
+        is_paying_customer=said_or_kept("is_paying_customer"),
+        meta=row.meta,
+    )
+    if customer is not None and _is_unchanged(item, kept, stored):
+        return None
+    return item | {"imported": kept}
+
+
+def _is_unchanged(item: dict[str, Any], kept: Imported, stored: _Stored) -> bool:
+    customer = stored.customer
+    columns = {name: item[name] for name in ("email", "username", "first_name", "last_name", "role")}
+    columns |= {name: getattr(kept, name) for name in ("date_created", "date_modified", "is_paying_customer")}
+    if any(getattr(customer, name) != value for name, value in columns.items()):
         return False
     empty = dict.fromkeys(ADDRESS_FIELDS, "")
-    if stored.addresses.get("billing", empty) != row.billing or stored.addresses.get("shipping", empty) != row.shipping:
+    if any(stored.addresses.get(kind, empty) != item[kind] for kind in ("billing", "shipping")):
         return False
-    return row.meta is None or stored.meta == row.meta
+    return kept.meta is None or stored.meta == kept.meta
 
 
 def import_customers(rows: list[CustomerRow], *, dry_run: bool = False) -> Tally:
-    """One page of customers: checked, compared, and the new and changed ones written in a few statements."""
+    """One page of customers: compared with what is stored, and the new and changed ones created or updated
+    by the create pipeline, every rule checked as for the API's writes."""
     tally = Tally()
     stored = _stored([row.id for row in rows])
-    emails = _taken("email", [row.email for row in rows])
-    usernames = _taken("username", [row.username for row in rows])
-    accepted: list[tuple[CustomerRow, dict[str, Any], bool]] = []
+    planned = []
     for row in rows:
-        reason = _refusal(row)
-        if reason is None and emails.get(row.email.upper(), row.id) != row.id:
-            reason = f"Customer {emails[row.email.upper()]} already has the email {row.email}."
-        if reason is None and usernames.get(row.username.upper(), row.id) != row.id:
-            reason = f"Customer {usernames[row.username.upper()]} already has the username {row.username}."
-        if reason is not None:
-            tally.fail(row.id, reason)
-            continue
-        # Later rows of the page see this one's email and login as taken.
-        emails[row.email.upper()] = usernames[row.username.upper()] = row.id
-        merged = _merged(row, stored[row.id].customer)
-        if _is_unchanged(row, merged, stored[row.id]):
+        item = _planned(row, stored[row.id])
+        if item is None:
             tally.unchanged += 1
-            continue
-        accepted.append((row, merged, stored[row.id].customer is None))
-    if dry_run or not accepted:
-        tally.created += sum(1 for _, _, new in accepted if new)
-        tally.updated += sum(1 for _, _, new in accepted if not new)
-        return tally
-    try:
-        _write_customers(accepted, stored)
-    except IntegrityError:
-        # Another writer took an email or a login meanwhile: each customer on its own.
-        for item in accepted:
-            try:
-                _write_customers([item], stored)
-            except IntegrityError as error:
-                tally.fail(item[0].id, f"Conflicts with a customer written meanwhile ({error}).")
-                continue
-            tally.created += item[2]
-            tally.updated += not item[2]
-        return tally
-    tally.created += sum(1 for _, _, new in accepted if new)
-    tally.updated += sum(1 for _, _, new in accepted if not new)
+        else:
+            planned.append(item)
+    for item, outcome in zip(planned, customers_import(planned, dry_run=dry_run), strict=True):
+        if isinstance(outcome, WcAPIException):
+            tally.fail(item["imported"].id, outcome.message)
+        elif item["imported"].exists:
+            tally.updated += 1
+        else:
+            tally.created += 1
     return tally
-
-
-@transaction.atomic
-def _write_customers(accepted: list[tuple[CustomerRow, dict[str, Any], bool]], stored: dict[int, _Stored]) -> None:
-    unusable = make_password(None)  # WooCommerce's API never gives a password out
-    Customer.objects.bulk_create(
-        [
-            Customer(
-                id=row.id,
-                password=unusable,
-                display_name=stored[row.id].customer.display_name if not new else row.username,
-                **{**merged, "date_created": merged["date_created"] or timezone.now()},
-            )
-            for row, merged, new in accepted
-        ],
-        update_conflicts=True,
-        unique_fields=["id"],
-        update_fields=list(CUSTOMER_FIELDS),
-    )
-    Address.objects.bulk_create(
-        [
-            Address.build(row.id, kind, getattr(row, kind))
-            for row, _merged_values, _new in accepted
-            for kind in AddressType.values
-        ],
-        update_conflicts=True,
-        unique_fields=["customer", "type"],
-        update_fields=[*ADDRESS_FIELDS, "phone_digits"],
-    )
-    with_meta = [row for row, _merged_values, _new in accepted if row.meta is not None]
-    if with_meta:
-        customer_ids = [row.id for row in with_meta]
-        CustomerMeta.objects.filter(customer_id__in=customer_ids).delete()
-        wanted = [meta_id for row in with_meta for meta_id, _key, _value in row.meta]
-        # A meta id this database gave to another customer's entry is not reused: that entry gets a new one.
-        elsewhere = set(CustomerMeta.objects.filter(pk__in=wanted).values_list("pk", flat=True))
-        CustomerMeta.objects.bulk_create(
-            CustomerMeta(
-                id=None if meta_id in elsewhere else meta_id,
-                customer_id=row.id,
-                key=key,
-                value=encode_value(value),
-            )
-            for row in with_meta
-            for meta_id, key, value in row.meta
-        )
-    created = [row.id for row, _merged_values, new in accepted if new]
-    updated = [row.id for row, _merged_values, new in accepted if not new]
-    events.customers_created(created)
-    events.customers_updated(updated)
-    reset_sequences()
 
 
 #
@@ -285,7 +187,7 @@ def import_orders(rows: list[OrderRow], *, dry_run: bool = False) -> Tally:
                 unique_fields=["id"],
                 update_fields=["customer", "status", "total", "order_key", "date_created"],
             )
-            reset_sequences()
+            continue_sequences()
     return tally
 
 

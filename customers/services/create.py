@@ -1,15 +1,18 @@
-"""Creating customers: one pipeline for a single create, a batch, the admin and the CSV import.
+"""Creating customers: one pipeline for a single create, a batch, the admin, the CSV import and an import from
+a WooCommerce store (`import_woocommerce`).
 
-    plan     each item's values and the login it keeps or gets (made from the email when none is given)
+    plan     each item's values and the login it keeps or gets (made from the email when none is given); an
+             import's item also keeps the store's id, dates, role and meta ids (`Imported`), and updates the
+             customer of that id when there is one
     check    every rule once per item, in WooCommerce's order, against the database (one query for the
              emails and one for the logins of every item) and the items before it, so that a duplicate
              within a batch fails as it would one request after the other
-    write    the accepted items in a few multi-row INSERTs, in one transaction; passwords are hashed before
+    write    the accepted items in a few multi-row statements, in one transaction; passwords are hashed before
              it opens, so no lock is held while the (deliberately slow) hasher runs
     events   customer.created and customer.updated, in that transaction
 
 Another writer may take an email or a login between check and write: the unique indexes refuse the insert, and
-each item is then inserted alone, answering WooCommerce's error for what was taken (a generated login is drawn
+each item is then written alone, answering WooCommerce's error for what was taken (a generated login is drawn
 again instead).
 """
 
@@ -17,15 +20,18 @@ import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from django.db import DatabaseError, IntegrityError, transaction
+from django.core.management.color import no_style
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from customers import events, meta as meta_rules
 from customers.choices import AddressType, CustomerRole
 from customers.error_codes import CustomerErrorCode
-from customers.models import Address, Customer, CustomerMeta
+from customers.models import ADDRESS_FIELDS, Address, Customer, CustomerMeta, Download, Order
 from customers.selectors import CustomerRecord
 from customers.services.logins import (
     check_billing_email,
@@ -35,7 +41,6 @@ from customers.services.logins import (
     draw_again,
     draw_username,
     email_exists_error,
-    email_taken,
     generate_username,
     hash_password,
     one_of,
@@ -62,20 +67,52 @@ logger = logging.getLogger(__name__)
 USERNAME_ATTEMPTS = 10
 # Passwords of a batch are hashed this many at a time.
 HASHING_THREADS = 2
+# What an import writes over a customer it wrote before (the password and display name stay the customer's).
+IMPORTED_FIELDS = [
+    "email",
+    "username",
+    "first_name",
+    "last_name",
+    "role",
+    "date_created",
+    "date_modified",
+    "is_paying_customer",
+]
+
+# [(meta id or None for a new one, key, value)]
+MetaEntries = list[tuple[int | None, str, Any]]
+
+
+@dataclass
+class Imported:
+    """What an import keeps of a store's customer where a registration makes its own."""
+
+    id: int
+    exists: bool  # a customer of this id is stored here: the import updates it
+    date_created: datetime
+    date_modified: datetime | None
+    is_paying_customer: bool
+    # The store's meta entries, replacing what is stored; None: the store did not say (what is stored stays).
+    meta: list[tuple[int, str, Any]] | None
 
 
 @dataclass
 class NewCustomer:
-    """An item that passed every check: what will be inserted."""
+    """An item that passed every check: what will be written."""
 
     index: int
     email: str
     username: str
     generated: bool
     fields: dict[str, Any]
-    meta_items: list[dict[str, Any]]
+    meta: MetaEntries | None  # None: an import's customer keeps the meta it has
     password: str = ""
     password_hash: str = ""
+    imported: Imported | None = None
+
+    @property
+    def own_id(self) -> int | None:
+        return self.imported.id if self.imported else None
 
 
 def customer_create(
@@ -111,12 +148,36 @@ def customers_create_bulk(items: list[dict[str, Any]]) -> list[CustomerRecord | 
     return _create(items, isolated=True)
 
 
+def customers_import(items: list[dict[str, Any]], *, dry_run: bool = False) -> list[NewCustomer | WcAPIException]:
+    """Write a store's customers with their own ids (`item["imported"]`), creating or updating each, with the
+    rules of a create; a store's role is kept whatever its name, and its login as it is (never made).
+    Returns, in order, each item's values as written (or as they would be, `dry_run`) or its error."""
+    results: list[NewCustomer | WcAPIException | None] = [None] * len(items)
+    accepted = _checked(items, results, isolated=True)
+    if not dry_run:
+        _hash_passwords(accepted)
+        for new, outcome in zip(accepted, _written(accepted, isolated=True), strict=True):
+            results[new.index] = outcome if isinstance(outcome, WcAPIException) else new
+    else:
+        for new in accepted:
+            results[new.index] = new
+    return results
+
+
 def check_create(*, email: str, username: str, billing: dict[str, Any] | None, role: str) -> str:
     """The create's checks for one customer, without writing (the admin's forms and the CSV import's preview
     run them to show their errors); returns the username as it would be stored, "" when one is to be made."""
     item = {"email": email, "username": username, "billing": billing, "role": role}
     new = _check(0, item, *_taken_logins([item]))
     return "" if new.generated else new.username
+
+
+def continue_sequences() -> None:
+    """New rows made through the API get ids past those an import gave (PostgreSQL; SQLite follows on its own)."""
+    statements = connection.ops.sequence_reset_sql(no_style(), [Customer, Order, CustomerMeta, Address, Download])
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
 
 
 #
@@ -127,6 +188,21 @@ def check_create(*, email: str, username: str, billing: dict[str, Any] | None, r
 def _create(items: list[dict[str, Any]], *, isolated: bool) -> list[CustomerRecord | WcAPIException]:
     """`isolated`: an item failing unexpectedly is answered with an error in its place, not raised."""
     results: list[CustomerRecord | WcAPIException | None] = [None] * len(items)
+    accepted = _checked(items, results, isolated=isolated)
+    _settle_drawn_usernames(accepted)
+    _hash_passwords(accepted)
+    written = [(new, outcome) for new, outcome in zip(accepted, _written(accepted, isolated=isolated), strict=True)]
+    for new, outcome in written:
+        if isinstance(outcome, WcAPIException):
+            results[new.index] = outcome
+    successes = [(new, outcome) for new, outcome in written if not isinstance(outcome, WcAPIException)]
+    for (new, _customer), record in zip(successes, _records(successes), strict=True):
+        results[new.index] = record
+    return results
+
+
+def _checked(items: list[dict[str, Any]], results: list, *, isolated: bool) -> list[NewCustomer]:
+    """The items that pass every check; each refused item's error is put in its place in `results`."""
     emails, usernames = _taken_logins(items)
     accepted: list[NewCustomer] = []
     for index, item in enumerate(items):
@@ -141,54 +217,56 @@ def _create(items: list[dict[str, Any]], *, isolated: bool) -> list[CustomerReco
             logger.exception("Batch create item %s failed unexpectedly", index)
             results[index] = item_failed()
             continue
-        emails.add(new.email.upper())
-        usernames.add(new.username.upper())
+        # The items after this one see its email and login taken (by its id, an import's, or 0).
+        emails[new.email.upper()] = usernames[new.username.upper()] = new.own_id or 0
         accepted.append(new)
-    _settle_drawn_usernames(accepted)
-    _hash_passwords(accepted)
-    try:
-        records: list[CustomerRecord | WcAPIException] = list(_insert(accepted))
-    except DatabaseError as error:
-        if is_database_unavailable(error) or not (isolated or isinstance(error, IntegrityError)):
-            raise
-        # Another request took an email or a login after our checks: each item on its own.
-        alone = len(accepted) == 1
-        records = [_insert_alone(new, isolated=isolated, failed=alone) for new in accepted]
-    for new, outcome in zip(accepted, records, strict=True):
-        results[new.index] = outcome
-    return results
+    return accepted
 
 
-def _taken_logins(items: list[dict[str, Any]]) -> tuple[set[str], set[str]]:
-    """The emails and the logins (upper-cased) that the items would take and customers already have."""
+def _taken_logins(items: list[dict[str, Any]]) -> tuple[dict[str, int], dict[str, int]]:
+    """The emails and the logins (upper-cased) that the items would take and customers already have, with the
+    id of the customer who has each."""
     emails = taken(Customer.objects.with_emails, [item.get("email") or "" for item in items])
     candidates = [item.get("username") or username_base(item.get("email") or "") for item in items]
     usernames = taken(Customer.objects.with_usernames, [sanitize_user(name) for name in candidates])
     return emails, usernames
 
 
-def _check(index: int, item: dict[str, Any], emails: set[str], usernames: set[str]) -> NewCustomer:
+def _owner(taken_by: dict[str, int], value: str, own_id: int | None) -> int | None:
+    """The id of another customer who has the value (0: an item before this one), or None."""
+    owner = taken_by.get(value.upper())
+    return None if owner is None or owner == own_id else owner
+
+
+def _check(index: int, item: dict[str, Any], emails: dict[str, int], usernames: dict[str, int]) -> NewCustomer:
     """Every rule of a create, in WooCommerce's order, against the emails and logins already taken."""
+    imported: Imported | None = item.get("imported")
+    own_id = imported.id if imported else None
     email = item.get("email") or ""
     billing, shipping, meta_data = item.get("billing"), item.get("shipping"), item.get("meta_data")
     check_storable(billing, shipping, meta_data)
     role = item.get("role") or CustomerRole.CUSTOMER
-    check_role(role)
+    check_role(role, any_name=imported is not None)
     check_email(email)
     check_billing_email(billing)
     if not email:
         raise CustomerErrorCode.REGISTRATION_INVALID_EMAIL.error()
-    if email.upper() in emails:
-        raise email_exists_error(email)
+    if (owner := _owner(emails, email, own_id)) is not None:
+        raise email_exists_error(email, owner if imported else None)
     check_email_length(email)
-    username = item.get("username") or ""
-    generated = not username
+    given = item.get("username") or ""
+    generated = not given and imported is None
     if generated:
         username = draw_username(username_base(email), one_of(usernames))
     else:
-        username = check_username(username)
-        if username.upper() in usernames:
-            raise username_exists_error()
+        username = check_username(given)
+        if imported and username != given:
+            # A store's login is kept as it is: one this site's rules would change cannot come over.
+            raise CustomerErrorCode.REGISTRATION_INVALID_USERNAME.error(
+                f"The username {given!r} is not a valid WordPress login here."
+            )
+        if (owner := _owner(usernames, username, own_id)) is not None:
+            raise username_exists_error(username, owner if imported else None)
     fields: dict[str, Any] = {
         "first_name": clean_text(item.get("first_name")),
         "last_name": clean_text(item.get("last_name")),
@@ -197,14 +275,19 @@ def _check(index: int, item: dict[str, Any], emails: set[str], usernames: set[st
     apply_internal_meta(meta_data, fields)
     if item.get("display_name") is not None:
         fields["display_name"] = item["display_name"]
+    if imported is None:
+        meta: MetaEntries | None = [(None, key, value) for key, value in collapse_meta(listed_meta_items(meta_data))]
+    else:
+        meta = imported.meta
     return NewCustomer(
         index=index,
         email=email,
         username=username,
         generated=generated,
         fields=fields,
-        meta_items=listed_meta_items(meta_data),
+        meta=meta,
         password=item.get("password") or "",
+        imported=imported,
     )
 
 
@@ -239,19 +322,33 @@ def _hash_passwords(accepted: list[NewCustomer]) -> None:
                 new.password_hash = digest
 
 
-def _insert_alone(new: NewCustomer, *, isolated: bool, failed: bool) -> CustomerRecord | WcAPIException:
-    """One item on its own after a failed insert (`failed`: its own): WooCommerce's error if what it needs is
+def _written(accepted: list[NewCustomer], *, isolated: bool) -> list[Customer | WcAPIException]:
+    """The items written together; if another writer took what one needs meanwhile, each alone."""
+    try:
+        return _write(accepted)
+    except DatabaseError as error:
+        if is_database_unavailable(error) or not (isolated or isinstance(error, IntegrityError)):
+            raise
+        alone = len(accepted) == 1
+        return [_write_alone(new, isolated=isolated, failed=alone) for new in accepted]
+
+
+def _write_alone(new: NewCustomer, *, isolated: bool, failed: bool) -> Customer | WcAPIException:
+    """One item on its own after a failed write (`failed`: its own): WooCommerce's error if what it needs is
     taken now, a new login if its login was made."""
     try:
         for _attempt in range(USERNAME_ATTEMPTS):
             if failed:
-                if email_taken(new.email):
-                    return email_exists_error(new.email)
-                if not new.generated:
+                if (owner := _other_customer(Customer.objects.with_email(new.email), new)) is not None:
+                    return email_exists_error(new.email, owner if new.imported else None)
+                if new.generated:
+                    new.username = generate_username(new.email)
+                elif not new.imported:
                     return username_exists_error()
-                new.username = generate_username(new.email)
+                elif (owner := _other_customer(Customer.objects.with_username(new.username), new)) is not None:
+                    return username_exists_error(new.username, owner)
             try:
-                return _insert([new])[0]
+                return _write([new])[0]
             except IntegrityError:
                 failed = True
         return username_exists_error()
@@ -262,49 +359,105 @@ def _insert_alone(new: NewCustomer, *, isolated: bool, failed: bool) -> Customer
         return item_failed()
 
 
+def _other_customer(having: QuerySet[Customer], new: NewCustomer) -> int | None:
+    """The id of a customer other than the item's own (an import's) among those `having` what it needs."""
+    if new.own_id is not None:
+        having = having.exclude(pk=new.own_id)
+    return having.values_list("pk", flat=True).first()
+
+
 @transaction.atomic
-def _insert(accepted: list[NewCustomer]) -> list[CustomerRecord]:
+def _write(accepted: list[NewCustomer]) -> list[Customer]:
     if not accepted:
         return []
     now = timezone.now()
+    imports = any(new.imported for new in accepted)
     customers = Customer.objects.bulk_create(
-        [
-            Customer(
-                username=new.username,
-                email=new.email,
-                display_name=new.fields.get("display_name") or new.username,
-                role=new.fields["role"],
-                password=new.password_hash,
-                date_created=now,
-                date_modified=now,
-                first_name=new.fields.get("first_name") or "",
-                last_name=new.fields.get("last_name") or "",
-            )
-            for new in accepted
-        ]
+        [_customer(new, now) for new in accepted],
+        **({"update_conflicts": True, "unique_fields": ["id"], "update_fields": IMPORTED_FIELDS} if imports else {}),
     )
-    addresses = [{kind: address_values(new.fields.get(kind)) for kind in AddressType.values} for new in accepted]
     Address.objects.bulk_create(
-        Address.build(customer.pk, kind, values)
-        for customer, by_kind in zip(customers, addresses, strict=True)
-        for kind, values in by_kind.items()
+        [
+            Address.build(customer.pk, kind, address_values(new.fields.get(kind)))
+            for customer, new in zip(customers, accepted, strict=True)
+            for kind in AddressType.values
+        ],
+        **(
+            {
+                "update_conflicts": True,
+                "unique_fields": ["customer", "type"],
+                "update_fields": [*ADDRESS_FIELDS, "phone_digits"],
+            }
+            if imports
+            else {}
+        ),
     )
-    metas = [
-        CustomerMeta(customer_id=customer.pk, key=key, value=meta_rules.encode_value(value))
-        for customer, new in zip(customers, accepted, strict=True)
-        for key, value in collapse_meta(new.meta_items)
+    _write_meta(customers, accepted)
+    events.customers_created([c.pk for c, new in zip(customers, accepted, strict=True) if not _exists(new)])
+    events.customers_updated([c.pk for c, new in zip(customers, accepted, strict=True) if _exists(new)])
+    if imports:
+        continue_sequences()
+    return customers
+
+
+def _exists(new: NewCustomer) -> bool:
+    return bool(new.imported and new.imported.exists)
+
+
+def _customer(new: NewCustomer, now: datetime) -> Customer:
+    kept = new.imported
+    return Customer(
+        id=kept.id if kept else None,
+        username=new.username,
+        email=new.email,
+        display_name=new.fields.get("display_name") or new.username,
+        role=new.fields["role"],
+        password=new.password_hash,
+        date_created=kept.date_created if kept else now,
+        date_modified=kept.date_modified if kept else now,
+        is_paying_customer=kept.is_paying_customer if kept else False,
+        first_name=new.fields.get("first_name") or "",
+        last_name=new.fields.get("last_name") or "",
+    )
+
+
+def _write_meta(customers: list[Customer], accepted: list[NewCustomer]) -> None:
+    """New customers' meta; an import's customer has the store's entries instead of its own, with the store's ids
+    (an id this database gave to another customer's entry is not reused: that entry gets a new one)."""
+    replaced = [
+        customer.pk for customer, new in zip(customers, accepted, strict=True) if new.imported and new.meta is not None
     ]
-    if metas:
-        CustomerMeta.objects.bulk_create(metas)
-    events.customers_created([customer.pk for customer in customers])
+    if replaced:
+        CustomerMeta.objects.filter(customer_id__in=replaced).delete()
+    wanted = [meta_id for new in accepted for meta_id, _key, _value in new.meta or () if meta_id is not None]
+    elsewhere = set(CustomerMeta.objects.filter(pk__in=wanted).values_list("pk", flat=True)) if wanted else set()
+    rows = [
+        CustomerMeta(
+            id=None if meta_id in elsewhere else meta_id,
+            customer_id=customer.pk,
+            key=key,
+            value=meta_rules.encode_value(value),
+        )
+        for customer, new in zip(customers, accepted, strict=True)
+        for meta_id, key, value in new.meta or ()
+    ]
+    if rows:
+        CustomerMeta.objects.bulk_create(rows)
+
+
+def _records(written: list[tuple[NewCustomer, Customer]]) -> list[CustomerRecord]:
+    """The customers as the API answers them, from what was written (their meta read back, for its ids)."""
     records = []
-    for customer, by_kind in zip(customers, addresses, strict=True):
-        record = CustomerRecord.from_model(customer, by_kind)
+    for new, customer in written:
+        record = CustomerRecord.from_model(
+            customer, {kind: address_values(new.fields.get(kind)) for kind in AddressType.values}
+        )
         record.meta = []
         records.append(record)
-    if metas:
+    if any(new.meta for new, _customer in written):
         by_customer: dict[int, list] = {}
-        for meta in CustomerMeta.objects.filter(customer_id__in=[c.pk for c in customers]).order_by("id"):
+        ids = [record.id for record in records]
+        for meta in CustomerMeta.objects.filter(customer_id__in=ids).order_by("id"):
             by_customer.setdefault(meta.customer_id, []).append((meta.pk, meta.key, json.loads(meta.value)))
         for record in records:
             record.meta = by_customer.get(record.id, [])

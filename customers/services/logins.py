@@ -2,7 +2,7 @@
 
 import html
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -45,7 +45,7 @@ def draw_again(username: str, taken: Callable[[str], bool]) -> str:
     return username
 
 
-def one_of(upper_names: set[str]) -> Callable[[str], bool]:
+def one_of(upper_names: Collection[str]) -> Callable[[str], bool]:
     """Whether a name is one of these (upper-cased) names, in any letter case: draw_username()'s `taken`."""
     return lambda name: name.upper() in upper_names
 
@@ -55,11 +55,11 @@ def generate_username(email: str) -> str:
     return draw_username(username_base(email), lambda name: Customer.objects.with_username(name).exists())
 
 
-def taken(lookup: Callable[[set[str]], Iterable[str]], values: Iterable[str]) -> set[str]:
-    """The values (upper-cased) some customer already has, in one query. A value with a NUL character is
-    nobody's (no stored value holds one) and is refused later by its own check."""
+def taken(lookup: Callable[[set[str]], Iterable[tuple[str, int]]], values: Iterable[str]) -> dict[str, int]:
+    """{value upper-cased: the id of the customer who has it} for the values some customer already has, in one
+    query. A value with a NUL character is nobody's (no stored value holds one) and is refused by its own check."""
     wanted = {value.upper() for value in values if value and "\x00" not in value}
-    return set(lookup(wanted)) if wanted else set()
+    return dict(lookup(wanted)) if wanted else {}
 
 
 def email_taken(email: str) -> bool:
@@ -100,7 +100,12 @@ def check_username(username: str) -> str:
     return username
 
 
-def email_exists_error(email: str) -> WcAPIException:
+def email_exists_error(email: str, owner: int | None = None) -> WcAPIException:
+    """WooCommerce's error; an import (`owner`: the customer who has the email) names the customer instead."""
+    if owner is not None:
+        return WcAPIException(
+            CustomerErrorCode.REGISTRATION_EMAIL_EXISTS, f"Customer {owner} already has the email {email}.", 400
+        )
     return WcAPIException(
         CustomerErrorCode.REGISTRATION_EMAIL_EXISTS,
         f"An account is already registered with {html.escape(email)}. Please log in or use a different email address.",
@@ -108,7 +113,11 @@ def email_exists_error(email: str) -> WcAPIException:
     )
 
 
-def username_exists_error() -> WcAPIException:
+def username_exists_error(username: str = "", owner: int | None = None) -> WcAPIException:
+    """WooCommerce's error; an import (`owner`: the customer who has the login) names the customer instead."""
+    if owner is not None:
+        message = f"Customer {owner} already has the username {username}."
+        return WcAPIException(CustomerErrorCode.REGISTRATION_USERNAME_EXISTS, message, 400)
     return WcAPIException(
         CustomerErrorCode.REGISTRATION_USERNAME_EXISTS,
         "An account is already registered with that username. Please choose another.",

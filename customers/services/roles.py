@@ -26,8 +26,15 @@ class RoleRuleBroken(WcAPIException):
         self.role, self.rule = role, rule
 
 
-def check_role(role: str) -> None:
-    if role not in CustomerRole.values:
+ROLE_MAX_LENGTH = Customer._meta.get_field("role").max_length
+
+
+def check_role(role: str, *, any_name: bool = False) -> None:
+    """A role WooCommerce's API may give; `any_name`: a store's role, kept whatever it is called (an import)."""
+    if any_name:
+        if not 0 < len(role) <= ROLE_MAX_LENGTH:
+            raise CustomerErrorCode.INVALID_ROLE.error(f"The role {role!r} is not one this project can keep.")
+    elif role not in CustomerRole.values:
         raise CustomerErrorCode.INVALID_ROLE.error(f"{role} is not a role.")
 
 

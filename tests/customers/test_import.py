@@ -173,6 +173,52 @@ def test_bad_data_is_reported_and_the_rest_comes_over(store):
     assert summary.tallies["orders"].skipped == 4  # the refused customers' orders and the guest's
 
 
+def test_the_create_rules_apply_to_a_store_s_customers_as_to_the_api_s(store, api):
+    # The import goes through the create pipeline: a store's role keeps its name, a login is kept as it is,
+    # and what another customer has is refused naming that customer.
+    CustomerFactory(id=999, username="c4", email="someone@example.com")
+    store.customers[0]["role"] = "wholesale_buyer"
+    store.customers[1]["role"] = "r" * 300
+    store.customers[2]["username"] = "  c3  "  # WordPress would store "c3": not the store's login
+    summary = importer(store).run()
+    assert dict(summary.tallies["customers"].failures) == {
+        2: f"The role {'r' * 300!r} is not one this project can keep.",
+        3: "The username '  c3  ' is not a valid WordPress login here.",
+        4: "Customer 999 already has the username c4.",
+    }
+    assert api.get("/wp-json/wc/v3/customers/1?role=all").json()["role"] == "wholesale_buyer"
+    assert list(Customer.objects.filter(role="wholesale_buyer").values_list("pk", flat=True)) == [1]
+
+
+def test_an_update_keeps_what_the_store_does_not_send(store, api):
+    importer(store).run()
+    jane = Customer.objects.get(pk=5)
+    jane.display_name, jane.password = "Jane at the counter", "kept-hash"
+    jane.save()
+    store.customers[4].update(first_name="Janet", meta_data=[{"id": 1005, "key": "crm", "value": {"n": 6}}])
+    summary = importer(store).run()
+    assert summary.tallies["customers"].as_dict() == counts(updated=1, unchanged=249)
+    stored = Customer.objects.get(pk=5)
+    assert (stored.first_name, stored.display_name, stored.password) == ("Janet", "Jane at the counter", "kept-hash")
+    assert list(CustomerMeta.objects.filter(customer_id=5).values_list("id", "key", "value")) == [
+        (1005, "crm", '{"n":6}')
+    ]
+
+
+def test_an_email_taken_between_check_and_write_fails_that_customer_alone(store, another_writer_first):
+    # Another writer registers c2's email after the page was checked: the unique index refuses the page's
+    # insert, and each customer is written alone, c2 refused naming who has the email now.
+    checks = another_writer_first("with_emails")
+    late = CustomerFactory(id=999, email="c2@example.com", username="late")
+    summary = importer(store).run()
+    assert dict(summary.tallies["customers"].failures) == {
+        2: f"Customer {late.pk} already has the email c2@example.com."
+    }
+    assert summary.tallies["customers"].created == 249
+    assert len(checks) > 1  # the first page's check saw nothing taken
+    assert Customer.objects.get(email="c2@example.com").pk == late.pk
+
+
 #
 # Faults
 #

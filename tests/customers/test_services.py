@@ -318,7 +318,7 @@ def no_fallback(monkeypatch):
     def fallback(new, **_options):
         pytest.fail(f"the bulk insert failed and fell back to one-by-one creates ({new.email})")
 
-    monkeypatch.setattr(create, "_insert_alone", fallback)
+    monkeypatch.setattr(create, "_write_alone", fallback)
 
 
 def codes(outcomes) -> list[str | None]:
