@@ -227,9 +227,15 @@ def _taken_logins(items: list[dict[str, Any]]) -> tuple[dict[str, int], dict[str
     """The emails and the logins (upper-cased) that the items would take and customers already have, with the
     id of the customer who has each."""
     emails = taken(Customer.objects.with_emails, [item.get("email") or "" for item in items])
-    candidates = [item.get("username") or username_base(item.get("email") or "") for item in items]
-    usernames = taken(Customer.objects.with_usernames, [sanitize_user(name) for name in candidates])
+    usernames = taken(Customer.objects.with_usernames, [_login_wanted(item) for item in items])
     return emails, usernames
+
+
+def _login_wanted(item: dict[str, Any]) -> str:
+    """The login an item asks for as WordPress would store it (an import's as it is: it must be valid as it is)."""
+    if item.get("imported"):
+        return item.get("username") or ""
+    return sanitize_user(item.get("username") or username_base(item.get("email") or ""))
 
 
 def _owner(taken_by: dict[str, int], value: str, own_id: int | None) -> int | None:
@@ -273,6 +279,8 @@ def _check(index: int, item: dict[str, Any], emails: dict[str, int], usernames: 
     }
     fields.update(billing=billing, shipping=shipping, role=role)
     apply_internal_meta(meta_data, fields)
+    for kind in AddressType.values:
+        fields[kind] = address_values(fields[kind])
     if item.get("display_name") is not None:
         fields["display_name"] = item["display_name"]
     if imported is None:
@@ -310,9 +318,10 @@ def _settle_drawn_usernames(accepted: list[NewCustomer]) -> None:
 def _hash_passwords(accepted: list[NewCustomer]) -> None:
     """The hashes, before any transaction opens: two at a time (the hasher releases the GIL)."""
     with_password = [new for new in accepted if new.password]
+    unusable = hash_password(None)  # one per write: it matches no password, whatever its random part
     for new in accepted:
         if not new.password:
-            new.password_hash = hash_password(None)
+            new.password_hash = unusable
     if len(with_password) == 1:
         with_password[0].password_hash = hash_password(with_password[0].password)
     elif with_password:
@@ -378,7 +387,7 @@ def _write(accepted: list[NewCustomer]) -> list[Customer]:
     )
     Address.objects.bulk_create(
         [
-            Address.build(customer.pk, kind, address_values(new.fields.get(kind)))
+            Address.build(customer.pk, kind, new.fields[kind])
             for customer, new in zip(customers, accepted, strict=True)
             for kind in AddressType.values
         ],
@@ -449,9 +458,7 @@ def _records(written: list[tuple[NewCustomer, Customer]]) -> list[CustomerRecord
     """The customers as the API answers them, from what was written (their meta read back, for its ids)."""
     records = []
     for new, customer in written:
-        record = CustomerRecord.from_model(
-            customer, {kind: address_values(new.fields.get(kind)) for kind in AddressType.values}
-        )
+        record = CustomerRecord.from_model(customer, {kind: new.fields[kind] for kind in AddressType.values})
         record.meta = []
         records.append(record)
     if any(new.meta for new, _customer in written):
