@@ -21,7 +21,8 @@ from wcompat.error_codes import WcErrorCode
 from wcompat.exceptions import WcAPIException, drop_failed_connections
 from wcompat.keycache import find_key
 from wcompat.models import ApiKey, OAuthNonce
-from wcompat.params import form_params, query_params
+from wcompat.params import query_params
+from wcompat.parsers import form_params
 
 logger = logging.getLogger(__name__)
 # last_access is written at most this often per key, so reads do not each cost a write.
@@ -60,7 +61,7 @@ class ConsumerKeyAuthentication(BaseAuthentication):
         if django_request.is_secure() or conf.get("ALLOW_INSECURE_KEY_AUTH"):
             key = self._basic(django_request)
         if key is None:
-            key = self._oauth(django_request)
+            key = self._oauth(request)
         if key is None:
             return None
         # For the request log, which names the key by its last characters only, and for last_access, which
@@ -88,7 +89,7 @@ class ConsumerKeyAuthentication(BaseAuthentication):
             raise auth_error("Consumer secret is invalid.")
         return key
 
-    def _oauth(self, request) -> ApiKey | None:
+    def _oauth(self, request: Request) -> ApiKey | None:
         params = {**query_params(request), **form_params(request)}
         params.update(oauth.parse_authorization_header(request.META.get("HTTP_AUTHORIZATION", "")))
         missing = [name for name in oauth.REQUIRED_PARAMS if not params.get(name)]

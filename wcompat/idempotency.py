@@ -25,12 +25,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.http import HttpResponse
 from django.utils import timezone
+from rest_framework.request import Request
 
 from wcompat import conf
 from wcompat.error_codes import WcErrorCode
 from wcompat.exceptions import WcAPIException
 from wcompat.models import ApiKey, IdempotencyRecord
-from wcompat.params import form_params, query_params
+from wcompat.params import query_params, read_body
+from wcompat.parsers import form_params
 
 HEADER = "Idempotency-Key"
 METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -56,7 +58,9 @@ class Claim:
     record: IdempotencyRecord
 
 
-def _fingerprint(request) -> str:
+def _fingerprint(request: Request) -> str:
+    body = read_body(request._request)
+
     def without_credentials(params: dict) -> dict:
         return {name: value for name, value in params.items() if not name.startswith(_CREDENTIALS)}
 
@@ -69,7 +73,7 @@ def _fingerprint(request) -> str:
     }
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode())
     if not parts["form"]:
-        digest.update(request.body)
+        digest.update(body)
     return digest.hexdigest()
 
 
@@ -85,7 +89,7 @@ def begin(request, api_key: ApiKey | None) -> Claim | None:
         raise WcAPIException(
             WcErrorCode.INVALID_PARAM, f"The {HEADER} header may not be longer than {MAX_KEY_LENGTH} characters.", 400
         )
-    fingerprint = _fingerprint(django_request)
+    fingerprint = _fingerprint(request)
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
         try:

@@ -1,9 +1,9 @@
 """Request parameters as WordPress sees them.
 
 PHP parses `a=1&a=2` as `a=2` (the last one wins), `a[]=1&a[]=2` and `a[0]=1&a[1]=2` as a list and
-`billing[city]=X` as an object, with PHP's limits (64 levels of nesting, 1,000 variables). WordPress then
-merges the sources: JSON body, form body, query string, path, in that order of precedence. A JSON body
-is decoded with PHP's json_decode() rules and error codes.
+`billing[city]=X` as an object, with PHP's limits (64 levels of nesting, 1,000 variables). A JSON body is
+decoded with PHP's json_decode() rules and error codes. (wcompat.parsers reads a body with these through DRF's
+parsers, and merges the sources as WordPress does.)
 
 NUL characters are kept, as PHP keeps them: validation sees the value as sent (an email with a NUL is not an
 email), WordPress's sanitizers drop them where WordPress's do, and the services refuse them in values
@@ -16,9 +16,8 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import unquote_plus
 
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
-from django.http.multipartparser import MultiPartParserError
 
 from wcompat.error_codes import WcErrorCode
 from wcompat.exceptions import WcAPIException
@@ -90,9 +89,9 @@ def _listify(value: Any) -> Any:
     return value
 
 
-def _is_json(content_type: str) -> bool:
-    media = content_type.split(";", 1)[0].strip().lower()
-    return media == "application/json" or media.endswith("+json")
+def is_json_media_type(media_type: str) -> bool:
+    """WordPress's wp_is_json_media_type(): application/json or any +json type (lower-cased, no parameters)."""
+    return media_type == "application/json" or media_type.endswith("+json")
 
 
 def json_error(code: int) -> WcAPIException:
@@ -163,34 +162,6 @@ def _clean_string(text: str) -> str:
     return text
 
 
-def parse_json_body(request: HttpRequest) -> dict[str, Any]:
-    """The JSON body's keys, or {} when the body is empty, not JSON or not an object."""
-    if not _is_json(request.META.get("CONTENT_TYPE", "")):
-        return {}
-    data = decode_json(request.body)
-    return data if isinstance(data, dict) else {}
-
-
-def _parse_form_body(request: HttpRequest) -> dict[str, Any]:
-    content_type = request.META.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower()
-    if request.method == "GET" or _is_json(content_type):
-        return {}
-    if content_type == "multipart/form-data":
-        try:
-            fields = [(key, value) for key, values in request.POST.lists() for value in values]
-        except MultiPartParserError:
-            # PHP ignores a multipart body it cannot parse (no boundary, broken parts): no form fields.
-            return {}
-        except TooManyFieldsSent:
-            raise WcAPIException(
-                WcErrorCode.REQUEST_TOO_LARGE, "The request has more fields than the server accepts.", 413
-            ) from None
-        return php_parse_pairs(fields)
-    if content_type in ("", "application/x-www-form-urlencoded"):
-        return php_parse_qs(request.body.decode("utf-8", "replace"))
-    return {}
-
-
 def _parsed_once(request, attribute: str, parse) -> dict[str, Any]:
     """Authentication, validation, paging links and _fields all read the same parameters: parse them once."""
     request = getattr(request, "_request", request)  # a DRF Request wraps Django's
@@ -212,20 +183,3 @@ def read_body(request: HttpRequest) -> bytes:
 def query_params(request) -> dict[str, Any]:
     """The query string as PHP's $_GET; shared by every reader of the request, so not to be changed."""
     return _parsed_once(request, "_wp_query_params", lambda r: php_parse_qs(r.META.get("QUERY_STRING", "")))
-
-
-def form_params(request) -> dict[str, Any]:
-    """A form-encoded body as PHP's $_POST ({} for JSON and GET); shared, so not to be changed."""
-    django_request = getattr(request, "_request", request)
-    read_body(django_request)
-    return _parsed_once(request, "_wp_form_params", _parse_form_body)
-
-
-def request_params(request: HttpRequest, path_params: dict[str, Any] | None = None) -> dict[str, Any]:
-    """All parameters merged with WordPress's precedence; a JSON null counts as absent."""
-    read_body(request)
-    merged: dict[str, Any] = dict(path_params or {})
-    merged.update(query_params(request))
-    merged.update(form_params(request))
-    merged.update(parse_json_body(request))
-    return {key: value for key, value in merged.items() if value is not None}

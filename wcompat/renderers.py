@@ -6,7 +6,6 @@ beyond 64 bits in a meta value, say) goes through DRF's renderer.
 """
 
 import orjson
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 
 
@@ -25,13 +24,3 @@ class WpJSONRenderer(JSONRenderer):
         if b"\xe2\x80\xa8" in rendered or b"\xe2\x80\xa9" in rendered:
             rendered = rendered.replace(b"\xe2\x80\xa8", b"\\u2028").replace(b"\xe2\x80\xa9", b"\\u2029")
         return rendered
-
-
-class AlwaysJSONNegotiation(BaseContentNegotiation):
-    """WordPress answers JSON to every Accept header; no 406."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type

@@ -9,7 +9,7 @@ from wcompat.authentication import check_key_scope, site_base_url
 from wcompat.exceptions import no_route
 from wcompat.global_params import apply_global_params
 from wcompat.links import rest_url
-from wcompat.renderers import AlwaysJSONNegotiation
+from wcompat.parsers import WP_PARSERS, WpNegotiation
 from wcompat.routers import describe_namespace, describe_namespace_route, served_routes
 
 
@@ -22,8 +22,8 @@ def is_woocommerce_path(path: str) -> bool:
 class WpView(APIView):
     """A WordPress REST view: JSON whatever is accepted; WooCommerce auth and key scope on wc/ routes."""
 
-    content_negotiation_class = AlwaysJSONNegotiation
-    parser_classes = []
+    content_negotiation_class = WpNegotiation
+    parser_classes = WP_PARSERS
     permission_classes = []
     # Discovery and errors are described by WordPress's conventions, not in the OpenAPI document.
     schema = None

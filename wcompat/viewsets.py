@@ -29,9 +29,9 @@ from wcompat.global_params import apply_global_params
 from wcompat.links import rest_url
 from wcompat.models import ApiKey
 from wcompat.pagination import Page, pagination_headers
-from wcompat.params import query_params, request_params
+from wcompat.params import query_params
+from wcompat.parsers import WP_PARSERS, WpNegotiation, request_params
 from wcompat.permissions import denied, has_capability
-from wcompat.renderers import AlwaysJSONNegotiation
 from wcompat.routers import METHOD_ORDER, describe_route
 from wcompat.schema import WcAutoSchema, to_openapi
 from wcompat.versions import ResourceVersion
@@ -53,8 +53,8 @@ class WcViewSet(GenericViewSet):
     capabilities: dict[str, str] = {}
     # Set per URL pattern by wcompat.routers: the WordPress route pattern this view serves.
     wp_route: str = ""
-    content_negotiation_class = AlwaysJSONNegotiation
-    parser_classes = []
+    content_negotiation_class = WpNegotiation
+    parser_classes = WP_PARSERS
     pagination_class = None
     filter_backends = []
 
