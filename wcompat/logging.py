@@ -63,6 +63,10 @@ class RedactCredentials(logging.Filter):
         return True
 
 
+# json.dumps(entry, default=str) makes an encoder per call; one serves every line.
+_ENCODER = json.JSONEncoder(default=str)
+
+
 class JsonFormatter(logging.Formatter):
     """{"time", "level", "logger", "message", ...the record's `fields`}."""
 
@@ -86,7 +90,7 @@ class JsonFormatter(logging.Formatter):
         }
         if record.exc_text or record.exc_info:
             entry["exception"] = record.exc_text or self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
+        return _ENCODER.encode(entry)
 
 
 class RequestLogMiddleware:
