@@ -9,6 +9,7 @@
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 INTERNAL_KEYS = frozenset(
@@ -61,7 +62,10 @@ def is_internal(key: str) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)
 def is_listed(key: str) -> bool:
+    """Whether the API lists an entry of this key among meta_data. Asked for every entry of every customer
+    rendered, of a few keys mostly: remembered per key."""
     return not is_protected(key) and not is_internal(key)
 
 
