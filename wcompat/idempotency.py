@@ -32,7 +32,7 @@ from wcompat.error_codes import WcErrorCode
 from wcompat.exceptions import WcAPIException
 from wcompat.models import ApiKey, IdempotencyRecord
 from wcompat.params import query_params, read_body
-from wcompat.parsers import form_params
+from wcompat.parsers import body_media_type, form_params
 
 HEADER = "Idempotency-Key"
 METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -69,7 +69,7 @@ def _fingerprint(request: Request) -> str:
         "path": request.path,
         "query": without_credentials(query_params(request)),
         "form": without_credentials(form_params(request)),
-        "content_type": request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower(),
+        "content_type": body_media_type(request),
     }
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode())
     if not parts["form"]:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from customers.choices import PAID_STATUSES
 from customers.importer.records import CustomerRow, DownloadRow, OrderRow
 from customers.models import ADDRESS_FIELDS, Address, Customer, CustomerMeta, Download, Order
-from customers.services.create import Imported, continue_sequences, customers_import
+from customers.services.create import IMPORTED_FIELDS, Imported, continue_sequences, customers_import
 from wcompat.exceptions import WcAPIException
 
 STATUS_MAX_LENGTH = Order._meta.get_field("status").max_length
@@ -104,10 +104,9 @@ def _planned(row: CustomerRow, stored: _Stored) -> dict[str, Any] | None:
 
 
 def _is_unchanged(item: dict[str, Any], kept: Imported, stored: _Stored) -> bool:
-    customer = stored.customer
-    columns = {name: item[name] for name in ("email", "username", "first_name", "last_name", "role")}
-    columns |= {name: getattr(kept, name) for name in ("date_created", "date_modified", "is_paying_customer")}
-    if any(getattr(customer, name) != value for name, value in columns.items()):
+    # The columns an import writes over a stored customer: the item's, and what the import keeps of the store's.
+    written = {name: item[name] if name in item else getattr(kept, name) for name in IMPORTED_FIELDS}
+    if any(getattr(stored.customer, name) != value for name, value in written.items()):
         return False
     empty = dict.fromkeys(ADDRESS_FIELDS, "")
     if any(stored.addresses.get(kind, empty) != item[kind] for kind in ("billing", "shipping")):

@@ -16,7 +16,6 @@ each item is then written alone, answering WooCommerce's error for what was take
 again instead).
 """
 
-import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from customers import events, meta as meta_rules
 from customers.choices import AddressType, CustomerRole
 from customers.error_codes import CustomerErrorCode
 from customers.models import ADDRESS_FIELDS, Address, Customer, CustomerMeta, Download, Order
-from customers.selectors import CustomerRecord
+from customers.selectors import CustomerRecord, attach_meta
 from customers.services.logins import (
     check_billing_email,
     check_email,
@@ -78,6 +77,14 @@ IMPORTED_FIELDS = [
     "date_modified",
     "is_paying_customer",
 ]
+
+# An import's writes: the customer of an id, and its addresses, are updated when they are stored already.
+_IMPORT_CUSTOMERS = {"update_conflicts": True, "unique_fields": ["id"], "update_fields": IMPORTED_FIELDS}
+_IMPORT_ADDRESSES = {
+    "update_conflicts": True,
+    "unique_fields": ["customer", "type"],
+    "update_fields": [*ADDRESS_FIELDS, "phone_digits"],
+}
 
 # [(meta id or None for a new one, key, value)]
 MetaEntries = list[tuple[int | None, str, Any]]
@@ -382,8 +389,7 @@ def _write(accepted: list[NewCustomer]) -> list[Customer]:
     now = timezone.now()
     imports = any(new.imported for new in accepted)
     customers = Customer.objects.bulk_create(
-        [_customer(new, now) for new in accepted],
-        **({"update_conflicts": True, "unique_fields": ["id"], "update_fields": IMPORTED_FIELDS} if imports else {}),
+        [_customer(new, now) for new in accepted], **(_IMPORT_CUSTOMERS if imports else {})
     )
     Address.objects.bulk_create(
         [
@@ -391,15 +397,7 @@ def _write(accepted: list[NewCustomer]) -> list[Customer]:
             for customer, new in zip(customers, accepted, strict=True)
             for kind in AddressType.values
         ],
-        **(
-            {
-                "update_conflicts": True,
-                "unique_fields": ["customer", "type"],
-                "update_fields": [*ADDRESS_FIELDS, "phone_digits"],
-            }
-            if imports
-            else {}
-        ),
+        **(_IMPORT_ADDRESSES if imports else {}),
     )
     _write_meta(customers, accepted)
     events.customers_created([c.pk for c, new in zip(customers, accepted, strict=True) if not _exists(new)])
@@ -462,10 +460,5 @@ def _records(written: list[tuple[NewCustomer, Customer]]) -> list[CustomerRecord
         record.meta = []
         records.append(record)
     if any(new.meta for new, _customer in written):
-        by_customer: dict[int, list] = {}
-        ids = [record.id for record in records]
-        for meta in CustomerMeta.objects.filter(customer_id__in=ids).order_by("id"):
-            by_customer.setdefault(meta.customer_id, []).append((meta.pk, meta.key, json.loads(meta.value)))
-        for record in records:
-            record.meta = by_customer.get(record.id, [])
+        attach_meta(records)
     return records
