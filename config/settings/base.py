@@ -69,6 +69,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, with each statement's placeholders converted once (config/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "config.sqlite"
     # Several server processes share the file: write-ahead logging lets reads go on during a write, and
     # IMMEDIATE transactions queue writers instead of failing them with "database is locked".
     DATABASES["default"]["OPTIONS"] = {
