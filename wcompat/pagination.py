@@ -10,6 +10,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, quote_plus
 
@@ -164,13 +165,30 @@ def page_url(request: Request, route: str, page: int, query: dict[str, Any] | No
     """The collection URL with the query (WordPress sanitizes the declared arguments in it first) and `page`
     set, via two add_query_arg passes."""
     original = query_params(request) if query is None else query
-    first = _drop_empty_equals(build_query(original, lambda value: value))
+    base = rest_url(request, route)
+    # Most lists are asked with the same few queries (per_page=10): a query of plain values is rebuilt once.
+    # Each value's type is part of the key, as 1, 1.0 and True are equal keys but are written differently.
+    key = tuple((name, type(value), value) for name, value in original.items())
+    try:
+        hash(key)
+    except TypeError:  # arrays
+        return _page_url(base, page, original)
+    return _remembered_page_url(base, page, key)
+
+
+@lru_cache(maxsize=256)
+def _remembered_page_url(base: str, page: int, key: tuple[tuple[str, type, Any], ...]) -> str:
+    return _page_url(base, page, {name: value for name, _type, value in key})
+
+
+def _page_url(base: str, page: int, query: dict[str, Any]) -> str:
+    first = _drop_empty_equals(build_query(query, lambda value: value))
     params = php_parse_qs(first)
     params["page"] = str(page)
     second = _drop_empty_equals(build_query(params, php_urlencode))
     # Parameter names are never encoded by WordPress; a header may only carry visible ASCII, and a Link
     # target no <, > or ".
-    return _HEADER_UNSAFE.sub(lambda match: quote(match.group()), f"{rest_url(request, route)}?{second}")
+    return _HEADER_UNSAFE.sub(lambda match: quote(match.group()), f"{base}?{second}")
 
 
 def pagination_headers(request: Request, route: str, page: Page, query: dict[str, Any] | None = None) -> dict[str, str]:

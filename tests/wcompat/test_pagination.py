@@ -45,6 +45,15 @@ def test_page_url_is_a_valid_header_value_whatever_the_parameter_names():
     )
 
 
+def test_page_url_writes_each_value_as_its_type_says_even_when_values_are_equal():
+    # Rebuilt URLs are remembered per query: 1, 1.0 and True are equal (and hash alike) but are written apart.
+    request = get("")
+    written = [page_url(request, ROUTE, 2, {"x": value}) for value in (1, True, 1.0, 0, False, "1")]
+    queries = [url.split("?", 1)[1] for url in written]
+    assert queries == ["x=1&page=2", "x=1&page=2", "x=1.0&page=2", "x=0&page=2", "x&page=2", "x=1&page=2"]
+    assert page_url(request, ROUTE, 3, {"x": [1, 2]}).endswith("?x%5B0%5D=1&x%5B1%5D=2&page=3")  # arrays too
+
+
 def link(page: int, query: str = "per_page=1") -> str:
     return f"<https://testserver/wp-json{ROUTE}?{query}&page={page}>"
 
