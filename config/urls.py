@@ -3,11 +3,11 @@ anything else there)."""
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from config.views import RedocView, SwaggerView, bare_json, favicon, healthz
-from wcompat.routers import wp_path
+from wcompat.routers import rest_routes, wp_path
 from wcompat.views import NamespaceIndexView, NoRouteView, RootIndexView
 
 # The admin's pages use the whole width (its sections are on the home page): the customer list fits 1,400 px.
@@ -18,11 +18,7 @@ admin.site.site_title = "wcompat"
 admin.site.site_url = "/api/docs/"
 
 # The resources' routes in their namespaces (wc/v1, wc/v2, wc/v3): the site's and namespaces' indexes list them.
-resources = [
-    path("wp-json/", include("customers.urls")),
-    path("wp-json/", include("webhooks.urls")),
-    path("wp-json/", include("system_status.urls")),
-]
+resources = rest_routes("wp-json/", "customers.urls", "webhooks.urls", "system_status.urls")
 
 # The API first: most requests are its, and each pattern before a match is a match tried.
 urlpatterns = [
