@@ -4,6 +4,7 @@
     .venv/bin/python scripts/benchmark.py [--db sqlite|postgres] [--customers N] [--orders M]
                                           [--duration SECONDS] [--connections C]
                                           [--soak SECONDS] [--import] [--json FILE]
+                                          [--paired] [--only PREFIX]...
 
 One run: a fresh database (a SQLite file, or a throwaway PostgreSQL cluster), N customers and M orders
 seeded in bulk, gunicorn with gunicorn.conf.py, then wrk (Debian's package) against each scenario. It
@@ -14,6 +15,10 @@ request of each scenario runs. Then, measured in the same run:
   and how many statements queue a batch of 100 creates' deliveries;
 - with --soak: the gunicorn workers' memory (RSS) before and after SECONDS of mixed load;
 - with --import: import_woocommerce from this server into a fresh database, in customers per second.
+
+With --paired, the bare view is measured again just before each scenario, and each ratio is taken against that
+measurement: the host's speed drifts during a run, and two measurements side by side compare the same moment.
+--only keeps the scenarios whose names start so (the bare view is always measured).
 
 With --admin, the API's scenarios are left out and the admin is measured instead (scripts/benchmark_admin.py):
 the customer list with each sort and filter, searches, a customer's page with 2,000 orders, the streamed export.
@@ -104,6 +109,14 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: gunicorn.conf.py)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--paired",
+        action="store_true",
+        help="measure the bare view again just before each scenario, and take that scenario's ratio against it",
+    )
+    parser.add_argument(
+        "--only", action="append", default=[], metavar="PREFIX", help="only the scenarios named so (repeatable)"
+    )
     parser.add_argument("--soak", type=int, default=0, help="seconds of mixed load, with memory before and after")
     parser.add_argument("--import", action="store_true", help="time import_woocommerce from this server")
     parser.add_argument("--webhooks", action="store_true", help="the webhook worker's throughput and head-of-line")
@@ -203,6 +216,8 @@ def main() -> None:
             ("POST create, v3", "POST", v3, "1"),
             ("batch create 100, v3", "POST", f"{v3}/batch", "100"),
         ]
+        if options.only:
+            scenarios = [scenarios[0]] + [item for item in scenarios[1:] if item[0].startswith(tuple(options.only))]
         results, webhook_costs, admin = [], None, None
         if options.admin:
             admin = measure_admin(env, options)
@@ -211,7 +226,15 @@ def main() -> None:
         else:
             queries, webhook_costs = count_queries(env, headers, scenarios)
             results = []
+            load = {"threads": min(options.threads, options.connections), "connections": options.connections}
             for name, method, path, batch in scenarios:
+                # The machine's speed drifts over a run (other work on the host): a bare view measured just
+                # before a scenario makes its ratio a comparison of two moments side by side.
+                paired = (
+                    wrk(base + "/bench/bare", headers, **load, seconds=options.duration)
+                    if (options.paired and results)
+                    else None
+                )
                 measured = wrk(
                     base + path,
                     headers,
@@ -222,10 +245,13 @@ def main() -> None:
                     script_args=(batch,) if batch else (),
                 )
                 result = {"scenario": name, "method": method, "path": path, **measured, "queries": queries[name]}
+                if paired:
+                    result["bare_rps"] = paired["rps"]
                 results.append(result)
                 print(
                     f"  {name:<20} {result['rps']:9.1f} req/s  p50 {result['p50']:8.2f} ms  "
-                    f"p99 {result['p99']:8.2f} ms  errors {result['errors']}",
+                    f"p99 {result['p99']:8.2f} ms  errors {result['errors']}"
+                    + (f"  (bare just before: {paired['rps']:.1f} req/s)" if paired else ""),
                     flush=True,
                 )
             print_table(results, options, seed_seconds)
@@ -495,12 +521,21 @@ def print_table(results: list[dict], options, seed_seconds: float) -> None:
         f"{os.cpu_count()} cores"
     )
     print()
-    print("| scenario | req/s | p50 ms | p99 ms | x bare | SQL queries | non-2xx |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    paired = options.paired
+    # With --paired, each ratio is against the bare view measured just before the scenario.
+    print(
+        "| scenario | req/s | p50 ms | p99 ms | x bare |"
+        + (" bare just before |" if paired else "")
+        + " SQL queries | non-2xx |"
+    )
+    print("|---|---:|---:|---:|---:|" + ("---:|" if paired else "") + "---:|---:|")
     for result in results:
+        baseline = result.get("bare_rps", bare)
         print(
             f"| {result['scenario']} | {result['rps']:.1f} | {result['p50']:.2f} | {result['p99']:.2f} | "
-            f"{result['rps'] / bare:.2f} | {result['queries']} | {result['errors']} |"
+            f"{result['rps'] / baseline:.2f} |"
+            + (f" {baseline:.1f} |" if paired else "")
+            + f" {result['queries']} | {result['errors']} |"
         )
 
 
