@@ -40,6 +40,18 @@ def test_serving_requires_a_secret_key():
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+def test_the_wsgi_app_loads_its_urlconf_before_serving_and_opens_no_connection():
+    # gunicorn (preload_app) imports config.wsgi before it forks: the workers share the routes and views, and no
+    # database connection is made that the forked workers would share.
+    check = (
+        "import sys, config.wsgi; from django.db import connections; "
+        "print({'config.urls', 'webhooks.views', 'system_status.views'} <= set(sys.modules), "
+        "[alias for alias in connections if connections[alias].connection])"
+    )
+    result = run([sys.executable, "-c", check], PRODUCTION_ENV)
+    assert (result.returncode, result.stdout.strip()) == (0, "True []"), result.stderr
+
+
 def test_gunicorn_config_loads_the_app():
     gunicorn = Path(sys.executable).with_name("gunicorn")
     result = run([str(gunicorn), "--check-config", "-c", "gunicorn.conf.py", "config.wsgi"], PRODUCTION_ENV)
