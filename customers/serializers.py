@@ -10,8 +10,8 @@ RenderContext (site URL, HTTPS, whether meta_data shows) rather than a request.
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from operator import attrgetter, itemgetter
+from functools import lru_cache, partial
+from operator import itemgetter
 from typing import Any
 
 from django.utils import timezone
@@ -59,16 +59,17 @@ class RenderContext:
         return self.show_meta and "meta_data" in self.version.fields
 
 
-Renderer = Callable[[CustomerRecord], Any]
+# How a field is written: an attribute of the record as it is ("email"), a function of one attribute
+# ((wc_date, "date_created")), or a function of the whole record.
+FieldRenderer = str | tuple[Callable[[Any], Any], str] | Callable[[CustomerRecord], Any]
 
 
-def _address(attribute: str, keys: tuple[str, ...]) -> Renderer:
+def _address(keys: tuple[str, ...]) -> Callable[[dict[str, str]], dict[str, str]]:
     """An address in the version's key order ("" for a key never set)."""
     pick = itemgetter(*keys)
     empty = dict.fromkeys(keys, "")
 
-    def render(record: CustomerRecord) -> dict[str, str]:
-        values = getattr(record, attribute)
+    def render(values: dict[str, str]) -> dict[str, str]:
         if len(values) == len(ADDRESS_FIELDS):  # a stored address has every key
             return dict(zip(keys, pick(values)))  # noqa: B905 (same length by construction)
         return {**empty, **{key: values[key] or "" for key in keys if key in values}}
@@ -76,55 +77,72 @@ def _address(attribute: str, keys: tuple[str, ...]) -> Renderer:
     return render
 
 
-def _meta_data(record: CustomerRecord) -> list[dict[str, Any]]:
-    return [{"id": meta_id, "key": key, "value": value} for meta_id, key, value in record.meta or () if is_listed(key)]
+def _meta_data(meta: list[tuple[int, str, Any]] | None) -> list[dict[str, Any]]:
+    return [{"id": meta_id, "key": key, "value": value} for meta_id, key, value in meta or () if is_listed(key)]
 
 
-def field_renderers(context: RenderContext) -> dict[str, Renderer]:
+def _money(amount: Any) -> str:
+    return f"{amount:.2f}"
+
+
+def _last_order(record: CustomerRecord) -> dict[str, Any]:
+    return {"id": record.last_order_id, "date": wc_date(record.last_order_date)}
+
+
+def field_renderers(context: RenderContext) -> dict[str, FieldRenderer]:
     """How each field a customer may have is rendered, in this context."""
     version = context.version
     # v1 shows its dates in UTC; v2 and v3 in the site's time, with a UTC *_gmt twin.
     local = local_date_for(context.time_zone) if version.local_dates else wc_date
-    secure = context.secure
     return {
-        "id": attrgetter("id"),
-        "date_created": lambda record: local(record.date_created),
-        "date_created_gmt": lambda record: wc_date(record.date_created),
-        "date_modified": lambda record: local(record.date_modified),
-        "date_modified_gmt": lambda record: wc_date(record.date_modified),
-        "email": attrgetter("email"),
-        "first_name": attrgetter("first_name"),
-        "last_name": attrgetter("last_name"),
-        "role": attrgetter("role"),
-        "username": attrgetter("username"),
-        "last_order": lambda record: {"id": record.last_order_id, "date": wc_date(record.last_order_date)},
-        "orders_count": attrgetter("orders_count"),
-        "total_spent": lambda record: f"{record.total_spent:.2f}",
-        "avatar_url": lambda record: avatar_url(record.email, secure=secure),
-        "billing": _address("billing", version.billing_keys),
-        "shipping": _address("shipping", version.shipping_keys),
-        "is_paying_customer": attrgetter("is_paying_customer"),
-        "meta_data": _meta_data,
+        "id": "id",
+        "date_created": (local, "date_created"),
+        "date_created_gmt": (wc_date, "date_created"),
+        "date_modified": (local, "date_modified"),
+        "date_modified_gmt": (wc_date, "date_modified"),
+        "email": "email",
+        "first_name": "first_name",
+        "last_name": "last_name",
+        "role": "role",
+        "username": "username",
+        "last_order": _last_order,
+        "orders_count": "orders_count",
+        "total_spent": (_money, "total_spent"),
+        "avatar_url": (partial(avatar_url, secure=context.secure), "email"),
+        "billing": (_address(version.billing_keys), "billing"),
+        "shipping": (_address(version.shipping_keys), "shipping"),
+        "is_paying_customer": "is_paying_customer",
+        "meta_data": (_meta_data, "meta"),
     }
 
 
 @lru_cache(maxsize=64)
 def customer_renderer(context: RenderContext) -> Callable[[CustomerRecord], dict[str, Any]]:
-    """render(record) for the context's version: its fields in its order (meta_data only when shown), then
-    `_links`. Built once per context, as every item of a page is rendered the same way."""
+    """render(record) for the context's version: its fields in its order (meta_data only when shown), then `_links`.
+
+    Built once per context as one function whose body is a single dict display, reading each attribute in place
+    and calling only the fields that are computed: a page of 100 writes 1,600 fields, and a call per field (a
+    comprehension over the renderers) made rendering about 40 % slower."""
     renderers = field_renderers(context)
-    fields = tuple(
-        (name, renderers[name]) for name in context.version.fields if name != "meta_data" or context.show_meta
-    )
     collection = f"{context.rest_base}{context.version.route}"
-    links = {"collection": [{"href": collection}]}
-
-    def render(record: CustomerRecord) -> dict[str, Any]:
-        data = {name: value(record) for name, value in fields}
-        data["_links"] = {"self": [{"href": f"{collection}/{record.id}"}], **links}
-        return data
-
-    return render
+    scope: dict[str, Any] = {"collection": collection, "links": {"collection": [{"href": collection}]}}
+    entries = []
+    for index, name in enumerate(context.version.fields):
+        if name == "meta_data" and not context.show_meta:
+            continue
+        renderer = renderers[name]
+        if isinstance(renderer, str):
+            entries.append(f"{name!r}: record.{renderer}")
+        elif isinstance(renderer, tuple):
+            scope[f"field_{index}"], attribute = renderer
+            entries.append(f"{name!r}: field_{index}(record.{attribute})")
+        else:
+            scope[f"field_{index}"] = renderer
+            entries.append(f"{name!r}: field_{index}(record)")
+    entries.append('"_links": {"self": [{"href": f"{collection}/{record.id}"}], **links}')
+    source = f"def render(record):\n    return {{{', '.join(entries)}}}\n"
+    exec(compile(source, f"<customer renderer, {context.version.namespace}>", "exec"), scope)
+    return scope["render"]
 
 
 def render_customer(record: CustomerRecord, context: RenderContext) -> dict[str, Any]:
