@@ -25,7 +25,6 @@ the customer list with each sort and filter, searches, a customer's page with 2,
 """
 
 import argparse
-import base64
 import json
 import os
 import re
@@ -38,7 +37,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from support import free_port, server_env
+from support import api_key, basic_authorization, free_port, manage, server_env
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -143,7 +142,7 @@ def main() -> None:
         env["WEB_CONCURRENCY"] = str(options.workers)
     server = log = None
     try:
-        run([PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], env)
+        manage(env, "migrate", "--no-input", "-v", "0")
         print(f"Seeding {options.customers} customers and {options.orders} orders ({options.db})", flush=True)
         started = time.monotonic()
         run(
@@ -160,10 +159,9 @@ def main() -> None:
             stderr=None,
         )
         seed_seconds = time.monotonic() - started
-        pair = json.loads(run([PYTHON, "manage.py", "create_api_key", "--user", "bench", "--json"], env))
-        credentials = base64.b64encode(f"{pair['consumer_key']}:{pair['consumer_secret']}".encode()).decode()
+        pair = api_key(env, "bench")
         headers = {
-            "Authorization": f"Basic {credentials}",
+            "Authorization": basic_authorization(pair),
             "X-Forwarded-Proto": "https",
             "Content-Type": "application/json",
         }
@@ -238,8 +236,7 @@ def main() -> None:
                 measured = wrk(
                     base + path,
                     headers,
-                    threads=min(options.threads, options.connections),
-                    connections=options.connections,
+                    **load,
                     seconds=options.duration,
                     script="create.lua" if batch else None,
                     script_args=(batch,) if batch else (),

@@ -12,9 +12,7 @@ processes), so they compare two versions of the code, not the API with WooCommer
 """
 
 import argparse
-import base64
 import io
-import json
 import os
 import re
 import shutil
@@ -23,9 +21,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from support import server_env
+from support import ROOT, api_key, basic_authorization, manage, server_env
 
-ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 WARM_UP = 20
 SCENARIOS = {
@@ -105,23 +102,9 @@ def main() -> None:
     try:
         # Hash randomisation off: dictionaries and sets then do the same work in every run.
         env = server_env(f"sqlite:///{tmp / 'db.sqlite3'}", WCOMPAT_BENCHMARK_VIEWS="1", PYTHONHASHSEED="0")
-        manage = [PYTHON, "manage.py"]
-        subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
-        seed = ["seed_customers", "--customers", str(options.customers), "--orders", str(options.orders)]
-        subprocess.run([*manage, *seed], cwd=ROOT, env=env, check=True, stderr=subprocess.DEVNULL)
-        pair = json.loads(
-            subprocess.run(
-                [*manage, "create_api_key", "--user", "bench", "--json"],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                text=True,
-                stdout=subprocess.PIPE,
-            ).stdout
-        )
-        authorization = (
-            "Basic " + base64.b64encode(f"{pair['consumer_key']}:{pair['consumer_secret']}".encode()).decode()
-        )
+        manage(env, "migrate", "--no-input", "-v", "0")
+        manage(env, "seed_customers", "--customers", str(options.customers), "--orders", str(options.orders))
+        authorization = basic_authorization(api_key(env, "bench"))
         print(f"{options.requests} requests per scenario, after {WARM_UP} warm-up ones (instructions per request)")
         print("| scenario | instructions | x bare |")
         print("|---|---:|---:|")

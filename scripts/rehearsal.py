@@ -20,7 +20,6 @@ prints the figures (writes/s, deliveries/s, delay from commit to arrival) and ex
 """
 
 import argparse
-import base64
 import itertools
 import json
 import random
@@ -35,7 +34,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from support import free_port, server_env
+from support import api_key, basic_authorization, free_port, manage, server_env
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -67,9 +66,8 @@ class Api:
 
     def __init__(self, base: str, key: dict) -> None:
         self.base = base
-        credentials = base64.b64encode(f"{key['consumer_key']}:{key['consumer_secret']}".encode()).decode()
         self.headers = {
-            "Authorization": f"Basic {credentials}",
+            "Authorization": basic_authorization(key),
             "X-Forwarded-Proto": "https",
             "Content-Type": "application/json",
         }
@@ -169,17 +167,8 @@ def main() -> None:
     processes: dict[str, subprocess.Popen] = {}
     logs = []
     try:
-        subprocess.run([PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
-        key = json.loads(
-            subprocess.run(
-                [PYTHON, "manage.py", "create_api_key", "--user", "rehearsal", "--json"],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-        )
+        manage(env, "migrate", "--no-input", "-v", "0")
+        key = api_key(env, "rehearsal")
         received_log = tmp / "received.jsonl"
         receiver_port = free_port()
         processes["receiver"] = subprocess.Popen(

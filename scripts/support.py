@@ -1,8 +1,15 @@
-"""What the benchmark and the scale rehearsal both need: a free port, and the environment of a server process."""
+"""What the measuring scripts share: a free port, the environment of a server process, manage.py, an API key."""
 
+import base64
+import json
 import os
 import secrets
 import socket
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:
@@ -24,3 +31,19 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
         "WCOMPAT_WEBHOOK_ALLOW_PRIVATE_URLS": "1",
         **extra,
     }
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    """Run manage.py with `args` in `env`; what it printed."""
+    command = [sys.executable, "manage.py", *args]
+    return subprocess.run(command, cwd=ROOT, env=env, check=True, text=True, stdout=subprocess.PIPE).stdout
+
+
+def api_key(env: dict[str, str], user: str) -> dict[str, str]:
+    """A new read/write key for `user` (made if need be): {"consumer_key": …, "consumer_secret": …}."""
+    return json.loads(manage(env, "create_api_key", "--user", user, "--json"))
+
+
+def basic_authorization(key: dict[str, str]) -> str:
+    """The Authorization header value of `key` over HTTP Basic."""
+    return "Basic " + base64.b64encode(f"{key['consumer_key']}:{key['consumer_secret']}".encode()).decode()
