@@ -14,13 +14,11 @@ from functools import lru_cache, partial
 from operator import itemgetter
 from typing import Any
 
-from django.utils import timezone
-
 from customers.meta import is_listed
 from customers.models import ADDRESS_FIELDS
 from customers.schema import CustomerApiVersion
 from customers.selectors import CustomerRecord
-from wcompat.dates import local_date_for, wc_date
+from wcompat.dates import local_date_for, site_time_zone_name, wc_date
 from wcompat.links import rest_url
 
 
@@ -41,8 +39,8 @@ class RenderContext:
     secure: bool
     # WooCommerce 9.5.2+: meta_data is shown only to administrators (a superuser here).
     show_meta: bool
-    # The site's time zone (Django's current one), for the dates in site time.
-    time_zone: str = field(default_factory=timezone.get_current_timezone_name)
+    # The site's time zone, for the dates in site time.
+    time_zone: str = field(default_factory=site_time_zone_name)
 
     @classmethod
     def for_request(cls, request, version: CustomerApiVersion) -> "RenderContext":

@@ -37,9 +37,15 @@ def wc_date(value: Instant) -> str | None:
     return value.isoformat(timespec="seconds")[:19]
 
 
+def site_time_zone_name() -> str:
+    """The site's time zone: TIME_ZONE, as WordPress's timezone_string is one setting for the whole site (a zone
+    activated for a request, as the admin may, does not move the API's dates)."""
+    return timezone.get_default_timezone_name()
+
+
 def wc_local_date(value: Instant) -> str | None:
     """The same instant in the site's time zone, or None."""
-    return local_date_for(timezone.get_current_timezone_name())(value)
+    return local_date_for(site_time_zone_name())(value)
 
 
 @lru_cache(maxsize=32)
@@ -103,7 +109,7 @@ def wp_date_query_bound(value: WpDate, *, gmt: bool) -> datetime:
     zone, one without is taken as written), to the second, and compares it with the GMT column when
     `dates_are_gmt` is set, else with the site-time column.
     """
-    zone = timezone.get_current_timezone()
+    zone = timezone.get_default_timezone()
     wall = value.instant.astimezone(zone) if value.zoned else value.instant
     wall = wall.replace(tzinfo=None, microsecond=0)
     return wall.replace(tzinfo=UTC) if gmt else timezone.make_aware(wall, zone)

@@ -32,13 +32,23 @@ _KEY_TOKEN = re.compile(r"(ck|cs)_[0-9a-f]{6,}", re.IGNORECASE)
 _REFUSED_HEADER = re.compile(r"(Invalid HTTP Header: ['\"][^:'\"]*)[^'\"]*")
 
 
-# A line without any of these cannot carry a credential (most lines: one test instead of five).
-_MAYBE_SECRET = re.compile(r"(?i)consumer|oauth|authori|basic|bearer|ck_|cs_|password|secret|wpnonce|http header")
+# A line without any of these cannot carry a credential (most lines: one test instead of five). ASCII text is
+# tested lowered, several times faster than ignoring case; other text as the patterns above read it (with
+# IGNORECASE, "ſ" is an "s" and "K" a "k", which lower() does not make them).
+_SECRET_WORDS = "consumer|oauth|authori|basic|bearer|ck_|cs_|password|secret|wpnonce|http header"
+_MAYBE_SECRET_LOWERED = re.compile(_SECRET_WORDS)
+_MAYBE_SECRET = re.compile(_SECRET_WORDS, re.IGNORECASE)
+
+
+def may_carry_credential(text: str) -> bool:
+    if text.isascii():
+        return _MAYBE_SECRET_LOWERED.search(text.lower()) is not None
+    return _MAYBE_SECRET.search(text) is not None
 
 
 def redact(text: str) -> str:
     """The text with every credential it carries replaced by [redacted]."""
-    if not _MAYBE_SECRET.search(text):
+    if not may_carry_credential(text):
         return text
     text = _REFUSED_HEADER.sub(rf"\1: {REDACTED}", text)
     text = _AUTHORIZATION.sub(rf"\1{REDACTED}", text)

@@ -1,6 +1,5 @@
 """WooCommerce REST API keys."""
 
-import hashlib
 import hmac
 import secrets
 
@@ -12,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 def hash_consumer_key(consumer_key: str) -> str:
     """WooCommerce wc_api_hash(): HMAC-SHA256 of the key with the fixed key `wc-api`, lowercase hex."""
-    return hmac.new(b"wc-api", consumer_key.encode("utf-8"), hashlib.sha256).hexdigest()
+    # hmac.digest: OpenSSL's one-shot HMAC, the same digest at a fraction of an hmac.new() object's cost.
+    return hmac.digest(b"wc-api", consumer_key.encode("utf-8"), "sha256").hex()
 
 
 class ApiKey(models.Model):

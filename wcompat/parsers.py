@@ -104,8 +104,20 @@ class WpNegotiation(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
+def declared_length(request) -> int:
+    """The body's length as DRF reads it (Content-Length; 0 when absent or not a number)."""
+    meta = request.META
+    try:
+        return int(meta.get("CONTENT_LENGTH", meta.get("HTTP_CONTENT_LENGTH", 0)))
+    except (ValueError, TypeError):
+        return 0
+
+
 def body_params(request: Request) -> dict[str, Any]:
     """The body's parameters (`request.data`), the body read within the size limit first (413)."""
+    if declared_length(request._request) == 0:
+        # What DRF answers for no body, without its parsing machinery: most requests (every GET) have none.
+        return {}
     read_body(request._request)
     return request.data or {}  # DRF's empty body is an empty QueryDict
 

@@ -249,18 +249,28 @@ class WcViewSet(GenericViewSet):
                 item = self.get_item(self.kwargs[self.item_param], self.action)
             except WcAPIException:
                 return []
+        # Methods share actions (POST, PUT and PATCH update an item): each action is checked once.
+        permitted: dict[str, bool] = {}
         allowed = []
         for method in METHOD_ORDER:
             action = self.action_map.get(method.lower())
-            if not action or not has_capability(request.user, self, action):
+            if not action:
                 continue
-            if item is not None:
-                try:
-                    self.check_item_permission(action, item, getattr(self, "validated", {}))
-                except WcAPIException:
-                    continue
-            allowed.append(method)
+            if action not in permitted:
+                permitted[action] = self.action_permitted(request.user, action, item)
+            if permitted[action]:
+                allowed.append(method)
         return allowed
+
+    def action_permitted(self, user, action: str, item: Any) -> bool:
+        if not has_capability(user, self, action):
+            return False
+        if item is not None:
+            try:
+                self.check_item_permission(action, item, getattr(self, "validated", {}))
+            except WcAPIException:
+                return False
+        return True
 
     # Handlers -------------------------------------------------------------------------------------
 

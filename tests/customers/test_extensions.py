@@ -64,6 +64,15 @@ def test_site_time_and_gmt(api, dated, settings):
     assert ids(api, after="2026-03-10T12:00:59") == dated  # 12:00:59 in Paris is 11:00:59 GMT
 
 
+def test_site_time_is_time_zone_whatever_zone_is_active(api, dated, settings):
+    # WordPress's timezone_string is one setting for the site: a zone activated for a request moves nothing.
+    settings.TIME_ZONE = "Europe/Paris"
+    with timezone.override("Asia/Tokyo"):
+        assert ids(api, after="2026-03-10T13:00:59") == dated[2:]
+        item = api.get(f"{URL}/{dated[0]}").json()
+    assert (item["date_created"], item["date_created_gmt"]) == ("2026-03-10T13:00:00", "2026-03-10T12:00:00")
+
+
 def test_filters_combine_with_paging_search_and_role(api, dated):
     Customer.objects.filter(pk=dated[3]).update(role="subscriber")
     response = api.get(URL, {"after": "2026-03-10T11:00:00", "per_page": 2, "orderby": "id"})

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from tests.conftest import basic_auth, client_for
 from tests.factories import UserFactory, make_api_key
 from tests.oauth_client import client_signature
-from wcompat.models import ApiKey, OAuthNonce
+from wcompat.models import ApiKey, OAuthNonce, hash_consumer_key
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +25,13 @@ def error(response) -> tuple[int, str, str]:
 
 
 AUTH_ERROR = "woocommerce_rest_authentication_error"
+
+
+def test_a_consumer_key_is_stored_as_woocommerce_s_wc_api_hash():
+    # hash_hmac('sha256', $consumer_key, 'wc-api'), as WooCommerce stores it: a store's keys table imports as is.
+    assert hash_consumer_key("ck_4c5f0b8b5b4f4c3f9c1a2b3c4d5e6f708192a3b4") == (
+        "079d1845370815e2e1d0af19406ee8a50d5fef0a0ff90eea01637b9a9cb3e1cc"
+    )
 
 
 def test_wrong_secret_is_401_on_every_woocommerce_route(admin_key):

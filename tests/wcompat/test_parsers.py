@@ -1,7 +1,7 @@
 """wcompat.parsers on its own: which body WordPress reads, and how, through DRF's Request."""
 
 import pytest
-from rest_framework.request import Request
+from rest_framework.request import Empty, Request
 from rest_framework.test import APIRequestFactory
 
 from wcompat.exceptions import WcAPIException
@@ -37,6 +37,26 @@ def drf_request(method: str, body: bytes = b"", content_type: str | None = None,
 )
 def test_the_body_wordpress_reads(method, content_type, body, params):
     assert body_params(drf_request(method, body, content_type)) == params
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "application/x-www-form-urlencoded", None])
+@pytest.mark.parametrize("length", [None, "0", "not a number"])
+def test_no_body_has_no_parameters_and_reads_nothing(content_type, length):
+    request = drf_request("POST", b"", content_type)
+    request._request.META.pop("CONTENT_LENGTH", None)
+    if length is not None:
+        request._request.META["CONTENT_LENGTH"] = length
+    assert body_params(request) == {}
+    assert request_params(request, {"id": 5}) == {"id": 5}
+    # DRF's parsing is left alone: nothing was read from the stream.
+    assert not request._request._read_started
+    assert request._full_data is Empty
+
+
+def test_a_declared_length_reads_the_body():
+    request = drf_request("POST", b'{"a": 1}', "application/json")
+    assert request._request.META["CONTENT_LENGTH"] == "8"
+    assert body_params(request) == {"a": 1}
 
 
 def test_a_multipart_form_is_php_s_post():
