@@ -114,8 +114,9 @@ def _records(rows: Iterable[tuple], order_figures: bool, with_meta: bool = False
             is_paying_customer=bool(paying),
             date_created=created,
             date_modified=modified,
-            billing=dict(zip(ADDRESS_FIELDS, billing, strict=True)) if billing[0] is not None else {},
-            shipping=dict(zip(ADDRESS_FIELDS, shipping, strict=True)) if shipping[0] is not None else {},
+            # Each slice is len(ADDRESS_FIELDS) long by construction (the statement's columns).
+            billing=dict(zip(ADDRESS_FIELDS, billing)) if billing[0] is not None else {},  # noqa: B905
+            shipping=dict(zip(ADDRESS_FIELDS, shipping)) if shipping[0] is not None else {},  # noqa: B905
         )
         rest = base + 2 * size
         if order_figures:

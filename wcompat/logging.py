@@ -8,6 +8,7 @@ through `redact()`, which blanks consumer keys and secrets, OAuth signatures and
 import json
 import logging
 import re
+import sys
 import time
 
 from django.http import HttpRequest, HttpResponse
@@ -34,7 +35,7 @@ _REFUSED_HEADER = re.compile(r"(Invalid HTTP Header: ['\"][^:'\"]*)[^'\"]*")
 
 # A line without any of these cannot carry a credential (most lines: one test instead of five). ASCII text is
 # tested lowered, several times faster than ignoring case; other text as the patterns above read it (with
-# IGNORECASE, "ſ" is an "s" and "K" a "k", which lower() does not make them).
+# IGNORECASE, U+017F, the long s, is an "s" and U+212A, the Kelvin sign, a "k"; lower() does not make them so).
 _SECRET_WORDS = "consumer|oauth|authori|basic|bearer|ck_|cs_|password|secret|wpnonce|http header"
 _MAYBE_SECRET_LOWERED = re.compile(_SECRET_WORDS)
 _MAYBE_SECRET = re.compile(_SECRET_WORDS, re.IGNORECASE)
@@ -117,9 +118,17 @@ class RequestLogMiddleware:
         if logger.isEnabledFor(logging.INFO):
             user = getattr(request, "user", None)
             key = getattr(request, "wc_api_key", None)
-            logger.info(
+            # The record made here, not by logger.info(): it would walk the stack to find this very line.
+            record = logger.makeRecord(
+                logger.name,
+                logging.INFO,
+                __file__,
+                sys._getframe().f_lineno,
                 "request",
-                extra={
+                (),
+                None,
+                "__call__",
+                {
                     "fields": {
                         "method": getattr(request, "wp_real_method", request.method),
                         "path": redact(request.path),
@@ -130,4 +139,5 @@ class RequestLogMiddleware:
                     }
                 },
             )
+            logger.handle(record)
         return response
