@@ -179,16 +179,17 @@ class WcViewSet(GenericViewSet):
     def check_permissions(self, request: Request) -> None:
         """WordPress's checks, in its order (see the module's docstring), as the permission step of DRF's own
         `initial` (after content negotiation, versioning and authentication; before throttling)."""
-        kwargs = self.kwargs
-        check_key_scope(request, request.method)
+        kwargs, method = self.kwargs, request.method
+        check_key_scope(request, method)
         self.idempotency_claim = idempotency.begin(request, request.auth if isinstance(request.auth, ApiKey) else None)
-        if request.method == "OPTIONS":
+        if method == "OPTIONS":
             self.routed = True
             return
-        if request.method.lower() not in self.action_map:
+        if method.lower() not in self.action_map:
             raise no_route()
         self.routed = True
-        self.if_match = request.headers.get("If-Match")
+        # From META: request.headers would build a mapping of every header for the one wanted.
+        self.if_match = request.META.get("HTTP_IF_MATCH")
         self.params = request_params(request, kwargs)
         validated = validate_args(self.route_args(), self.params, sanitizers=self.sanitizers_for(self.action))
         self.validated = self.sanitize(self.action, validated)
@@ -308,7 +309,7 @@ class WcViewSet(GenericViewSet):
         if not self.conditional_requests:
             return Response(data)
         tag = conditional.etag(data)
-        if conditional.none_match(request.headers.get("If-None-Match"), tag):
+        if conditional.none_match(request.META.get("HTTP_IF_NONE_MATCH"), tag):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
         return Response(data, headers={"ETag": tag})
 
