@@ -22,12 +22,17 @@ from wcompat.dates import local_date_for, site_time_zone_name, wc_date
 from wcompat.links import rest_url
 
 
-@lru_cache(maxsize=8192)
 def avatar_url(email: str, *, secure: bool) -> str:
     """WordPress get_avatar_url() with its defaults (96 px, mystery person, rated G)."""
     digest = hashlib.md5(email.strip().lower().encode("utf-8"), usedforsecurity=False).hexdigest()
     host = "https://secure.gravatar.com" if secure else f"http://{int(digest[0], 16) % 3}.gravatar.com"
     return f"{host}/avatar/{digest}?s=96&d=mm&r=g"
+
+
+@lru_cache(maxsize=2)
+def avatar_url_for(secure: bool) -> Callable[[str], str]:
+    """avatar_url() over HTTPS or not, remembered per email (keyed by the email alone: a third of the cost)."""
+    return lru_cache(maxsize=8192)(partial(avatar_url, secure=secure))
 
 
 @dataclass(frozen=True)
@@ -106,7 +111,7 @@ def field_renderers(context: RenderContext) -> dict[str, FieldRenderer]:
         "last_order": _last_order,
         "orders_count": "orders_count",
         "total_spent": (_money, "total_spent"),
-        "avatar_url": (partial(avatar_url, secure=context.secure), "email"),
+        "avatar_url": (avatar_url_for(context.secure), "email"),
         "billing": (_address(version.billing_keys), "billing"),
         "shipping": (_address(version.shipping_keys), "shipping"),
         "is_paying_customer": "is_paying_customer",
@@ -125,15 +130,21 @@ def customer_renderer(context: RenderContext) -> Callable[[CustomerRecord], dict
     collection = f"{context.rest_base}{context.version.route}"
     scope: dict[str, Any] = {"collection": collection, "links": {"collection": [{"href": collection}]}}
     entries = []
+    # A function of an attribute already written is not called again (v1's and a UTC site's dates: date_created
+    # and date_created_gmt are one rendering): the dict display names it once (:=) and reuses the name.
+    written: dict[tuple[Callable[[Any], Any], str], str] = {}
     for index, name in enumerate(context.version.fields):
         if name == "meta_data" and not context.show_meta:
             continue
         renderer = renderers[name]
         if isinstance(renderer, str):
             entries.append(f"{name!r}: record.{renderer}")
+        elif renderer in written:
+            entries.append(f"{name!r}: {written[renderer]}")
         elif isinstance(renderer, tuple):
             scope[f"field_{index}"], attribute = renderer
-            entries.append(f"{name!r}: field_{index}(record.{attribute})")
+            written[renderer] = f"value_{index}"
+            entries.append(f"{name!r}: (value_{index} := field_{index}(record.{attribute}))")
         else:
             scope[f"field_{index}"] = renderer
             entries.append(f"{name!r}: field_{index}(record)")
