@@ -22,7 +22,7 @@ resources = rest_routes("wp-json/", "customers.urls", "webhooks.urls", "system_s
 
 # The API first: most requests are its, and each pattern before a match is a match tried.
 urlpatterns = [
-    *resources,
+    resources,
     wp_path("wp-json", RootIndexView.as_view(), name="wp-json-index"),
     # A namespace's index (wc/v3): the routes the resources above registered in it.
     wp_path(r"wp-json/(?P<namespace>[^/]+/[^/]+)", NamespaceIndexView.as_view(), name="wp-json-namespace-index"),

@@ -4,6 +4,6 @@ from config.urls import urlpatterns as project_urlpatterns
 from wcompat.routers import rest_routes
 
 urlpatterns = [
-    *rest_routes("wp-json/", "tests.wcompat.throwaway.routes"),
+    rest_routes("wp-json/", "tests.wcompat.throwaway.routes"),
     *project_urlpatterns,
 ]
