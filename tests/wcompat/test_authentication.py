@@ -1,6 +1,8 @@
 """WooCommerce key authentication and key scope, as a client sees them on the customers routes."""
 
 import base64
+import hashlib
+import hmac
 import time
 from urllib.parse import quote, urlencode
 
@@ -32,6 +34,8 @@ def test_a_consumer_key_is_stored_as_woocommerce_s_wc_api_hash():
     assert hash_consumer_key("ck_4c5f0b8b5b4f4c3f9c1a2b3c4d5e6f708192a3b4") == (
         "079d1845370815e2e1d0af19406ee8a50d5fef0a0ff90eea01637b9a9cb3e1cc"
     )
+    for key in ("", "ck_", "ck_" + "f" * 200, "clé ✓", "\x00"):
+        assert hash_consumer_key(key) == hmac.new(b"wc-api", key.encode(), hashlib.sha256).hexdigest()
 
 
 def test_wrong_secret_is_401_on_every_woocommerce_route(admin_key):
