@@ -8,7 +8,7 @@ RenderContext (site URL, HTTPS, whether meta_data shows) rather than a request.
 """
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from operator import itemgetter
@@ -17,7 +17,7 @@ from typing import Any
 from customers.meta import is_listed
 from customers.models import ADDRESS_FIELDS
 from customers.schema import CustomerApiVersion
-from customers.selectors import CustomerRecord
+from customers.selectors import CustomerRecord, StoredAddress
 from wcompat.dates import local_date_for, site_time_zone_name, wc_date
 from wcompat.links import rest_url
 
@@ -67,12 +67,15 @@ class RenderContext:
 FieldRenderer = str | tuple[Callable[[Any], Any], str] | Callable[[CustomerRecord], Any]
 
 
-def _address(keys: tuple[str, ...]) -> Callable[[dict[str, str]], dict[str, str]]:
+def _address(keys: tuple[str, ...]) -> Callable[[Mapping[str, str]], dict[str, str]]:
     """An address in the version's key order ("" for a key never set)."""
     pick = itemgetter(*keys)
+    by_position = itemgetter(*(ADDRESS_FIELDS.index(key) for key in keys))
     empty = dict.fromkeys(keys, "")
 
-    def render(values: dict[str, str]) -> dict[str, str]:
+    def render(values: Mapping[str, str]) -> dict[str, str]:
+        if type(values) is StoredAddress:  # as read: every key, its values in ADDRESS_FIELDS order
+            return dict(zip(keys, by_position(values.in_order)))  # noqa: B905 (same length by construction)
         if len(values) == len(ADDRESS_FIELDS):  # a stored address has every key
             return dict(zip(keys, pick(values)))  # noqa: B905 (same length by construction)
         return {**empty, **{key: values[key] or "" for key in keys if key in values}}

@@ -4,8 +4,8 @@ import pytest
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 
-from customers.models import Customer
-from customers.selectors import CustomerFilters, customer_get, customer_page, customer_records
+from customers.models import ADDRESS_FIELDS, Address, Customer
+from customers.selectors import CustomerFilters, StoredAddress, customer_get, customer_page, customer_records
 from tests.factories import CustomerFactory, OrderFactory
 from wcompat.args import MAX_ID
 
@@ -148,3 +148,16 @@ def page_of(**arguments):
     """customer_page() with its filters and its paging given side by side."""
     paging = {name: arguments.pop(name) for name in PAGING if name in arguments}
     return customer_page(CustomerFilters(**arguments), **paging)
+
+
+def test_an_address_as_read_is_a_mapping_of_every_key():
+    customer = CustomerFactory(addresses={"billing": {"city": "Oslo", "phone": "5"}})
+    Address.objects.filter(customer=customer, type="shipping").delete()
+    billing = customer_get(customer.pk).billing
+    assert isinstance(billing, StoredAddress)
+    assert billing == {**dict.fromkeys(ADDRESS_FIELDS, ""), "city": "Oslo", "phone": "5"}
+    assert list(billing) == list(ADDRESS_FIELDS)
+    assert (len(billing), billing["city"], billing.get("planet"), "phone" in billing) == (11, "Oslo", None, True)
+    with pytest.raises(KeyError, match="planet"):
+        billing["planet"]
+    assert customer_get(customer.pk).shipping == {}  # no shipping address stored
