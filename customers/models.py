@@ -205,11 +205,12 @@ class CustomerStats(models.Model):
 
 
 PHONE_DIGITS_MAX = 64
+_NOT_DIGIT = re.compile(r"[^0-9]")
 
 
 def phone_digits(phone: str) -> str:
     """A phone number as the phone lookup compares it: its ASCII digits only ("+1 (555) 555-0100" -> "15555550100")."""
-    return re.sub(r"[^0-9]", "", phone or "")[:PHONE_DIGITS_MAX]
+    return _NOT_DIGIT.sub("", phone or "")[:PHONE_DIGITS_MAX]
 
 
 class Address(models.Model):

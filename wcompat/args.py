@@ -83,13 +83,16 @@ def to_boolean(value: Any) -> bool | None:
     return None
 
 
+_LIST_SEPARATORS = re.compile(r"[\s,]+")
+
+
 def parse_list(value: Any) -> list[Any]:
     """WordPress wp_parse_list(): a list, or a string split on commas and whitespace."""
     if isinstance(value, list):
         return value
     if isinstance(value, dict):
         return list(value.values())
-    return [item for item in re.split(r"[\s,]+", str(value)) if item != ""]
+    return [item for item in _LIST_SEPARATORS.split(str(value)) if item != ""]
 
 
 def parse_id_list(value: Any) -> list[int]:
