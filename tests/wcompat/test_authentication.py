@@ -7,12 +7,13 @@ import time
 from urllib.parse import quote, urlencode
 
 import pytest
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from rest_framework import status
 from rest_framework.test import APIClient
 
 from tests.conftest import basic_auth, client_for
-from tests.factories import UserFactory, make_api_key
+from tests.factories import CustomerFactory, UserFactory, make_api_key
 from tests.oauth_client import client_signature
 from wcompat.models import ApiKey, OAuthNonce, hash_consumer_key
 
@@ -109,6 +110,33 @@ def test_authenticated_user_without_capability_gets_403(codenames, method, code)
     response = getattr(client_for(make_api_key(user=user)), method)(URL, {"email": "a@woo.local"}, format="json")
     assert (response.status_code, response.json()["code"]) == (403, code)
     assert "Allow" not in response or "POST" not in response["Allow"]
+
+
+class CountingBackend(ModelBackend):
+    asked: list[str] = []
+
+    def has_perm(self, user_obj, perm, obj=None):
+        self.asked.append(perm)
+        return super().has_perm(user_obj, perm, obj)
+
+
+def test_a_key_owner_s_capabilities_are_asked_once_while_the_key_is_cached_and_again_when_they_change(settings):
+    settings.AUTHENTICATION_BACKENDS = [f"{__name__}.CountingBackend"]
+    user = UserFactory()
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_customer", "change_customer"]))
+    client, customer = client_for(make_api_key(user=user)), CustomerFactory()
+    CountingBackend.asked.clear()
+    for _ in range(2):
+        response = client.get(f"{URL}/{customer.pk}")
+        assert (response.status_code, response["Allow"]) == (200, "GET, POST, PUT, PATCH")
+    # The read's own check, then update's and destroy's for the Allow header: each once, for both requests.
+    assert sorted(CountingBackend.asked) == [
+        "customers.change_customer",
+        "customers.delete_customer",
+        "customers.view_customer",
+    ]
+    user.user_permissions.remove(*Permission.objects.filter(codename="view_customer"))  # clears the key cache
+    assert client.get(f"{URL}/{customer.pk}").status_code == 403
 
 
 def test_last_access_is_recorded(admin_key, api):
