@@ -81,11 +81,13 @@ class RouteTable(URLResolver):
         alternatives = [
             f"(?P<route_{index}>{_NAMED_GROUP.sub('(?:', route.pattern.regex.pattern[1:-1])})"
             for index, route in enumerate(routes)
-            if route.pattern.regex.pattern.startswith("^") and route.pattern.regex.pattern.endswith("$")
+            if isinstance(route.pattern, CaseInsensitivePattern)  # the table's flags are theirs
+            and route.pattern.regex.pattern.startswith("^")
+            and route.pattern.regex.pattern.endswith("$")
         ]
         self.table = re.compile("|".join(alternatives), re.IGNORECASE | re.ASCII)
         if len(alternatives) != len(routes) or self.table.groups != len(routes):
-            raise TypeError("a route table's routes are anchored (^…$) and name their groups (?P<name>…)")
+            raise TypeError("a route table's routes are WordPress routes (wp_path) that name their groups (?P<name>…)")
 
     def resolve(self, path: str):
         found = self.table.fullmatch(path)

@@ -1,7 +1,7 @@
 """wcompat.routers on its own: a collection's routes, their names and order, and what they serve."""
 
 import pytest
-from django.urls import Resolver404, URLResolver
+from django.urls import Resolver404, URLPattern, URLResolver
 from django.urls.resolvers import RegexPattern
 
 from tests.wcompat.throwaway.views import V1, NoteViewSet
@@ -86,6 +86,8 @@ def test_a_route_table_finds_the_first_route_that_matches_the_whole_path():
     assert resolver.reverse("part", id=3, part="z") == flat.reverse("part", id=3, part="z") == "x/3/z"
 
 
-def test_a_route_table_refuses_a_route_it_could_not_tell_apart():
+def test_a_route_table_refuses_a_route_it_could_not_tell_apart_or_match_alike():
     with pytest.raises(TypeError, match="name their groups"):
         routers.RouteTable([route(r"x/([\d]+)", "unnamed")])
+    with pytest.raises(TypeError, match="WordPress routes"):  # Django's own pattern: its case counts
+        routers.RouteTable([URLPattern(RegexPattern(r"^x$"), lambda request: None, name="django")])
