@@ -28,10 +28,16 @@ def refresh_sqlite_statistics(sender, using: str = "default", **kwargs) -> None:
 def note_read_only_sqlite(sender, connection, **kwargs) -> None:
     """A SQLite connection opened while its file cannot be written is read-only for good (SQLite falls back
     to reading): it serves this request's reads, and is closed when the request ends, not kept for the next
-    one, so writes work again as soon as the file is writable."""
+    one, so writes work again as soon as the file is writable.
+
+    In WAL mode the write-ahead log and its index (-wal, -shm) count too: a connection that opened them while
+    they could not be written stays read-only after the database file is writable again (permissions fixed one
+    file after another, say)."""
     if connection.vendor == "sqlite":
         name = str(connection.settings_dict["NAME"])
-        connection.wcompat_read_only = os.path.exists(name) and not os.access(name, os.W_OK)
+        connection.wcompat_read_only = any(
+            os.path.exists(path) and not os.access(path, os.W_OK) for path in (name, f"{name}-wal", f"{name}-shm")
+        )
 
 
 def close_read_only_connections(**kwargs) -> None:
