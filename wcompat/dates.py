@@ -37,10 +37,15 @@ def wc_date(value: Instant) -> str | None:
     return value.isoformat(timespec="seconds")[:19]
 
 
-def site_time_zone_name() -> str:
+def site_time_zone() -> zoneinfo.ZoneInfo:
     """The site's time zone: TIME_ZONE, as WordPress's timezone_string is one setting for the whole site (a zone
     activated for a request, as the admin may, does not move the API's dates)."""
-    return timezone.get_default_timezone_name()
+    return timezone.get_default_timezone()
+
+
+def site_time_zone_name() -> str:
+    """site_time_zone()'s name ("Europe/Paris"), as Django names a zone."""
+    return str(site_time_zone())
 
 
 def wc_local_date(value: Instant) -> str | None:
@@ -109,7 +114,7 @@ def wp_date_query_bound(value: WpDate, *, gmt: bool) -> datetime:
     zone, one without is taken as written), to the second, and compares it with the GMT column when
     `dates_are_gmt` is set, else with the site-time column.
     """
-    zone = timezone.get_default_timezone()
+    zone = site_time_zone()
     wall = value.instant.astimezone(zone) if value.zoned else value.instant
     wall = wall.replace(tzinfo=None, microsecond=0)
     return wall.replace(tzinfo=UTC) if gmt else timezone.make_aware(wall, zone)

@@ -23,16 +23,17 @@ from rest_framework.routers import BaseRouter
 from wcompat.args import EXTENSION
 from wcompat.links import rest_url
 
+# How WordPress matches a route: without regard to case, and PHP's `[\d]` is ASCII digits only (`/customers/`
+# followed by an Arabic-Indic or a full-width six is no route).
+ROUTE_FLAGS = re.IGNORECASE | re.ASCII
+
 
 class CaseInsensitivePattern(RegexPattern):
-    r"""WordPress matches routes case-insensitively (`/WC/V1/CUSTOMERS` works); reverse() still works.
-
-    PHP's `[\d]` is ASCII digits only: `/customers/` followed by an Arabic-Indic or a full-width six is no route.
-    """
+    """A route matched as WordPress matches it (ROUTE_FLAGS: `/WC/V1/CUSTOMERS` works); reverse() still works."""
 
     @cached_property
     def regex(self) -> re.Pattern:
-        return re.compile(str(self._regex), re.IGNORECASE | re.ASCII)
+        return re.compile(str(self._regex), ROUTE_FLAGS)
 
 
 def wp_path(regex: str, view, name: str | None = None) -> URLPattern:
@@ -77,7 +78,6 @@ class RouteTable(URLResolver):
 
     def __init__(self, routes: list[URLPattern]) -> None:
         super().__init__(RegexPattern(""), routes)
-        self.routes = routes
         alternatives = [
             f"(?P<route_{index}>{_NAMED_GROUP.sub('(?:', route.pattern.regex.pattern[1:-1])})"
             for index, route in enumerate(routes)
@@ -85,15 +85,15 @@ class RouteTable(URLResolver):
             and route.pattern.regex.pattern.startswith("^")
             and route.pattern.regex.pattern.endswith("$")
         ]
-        self.table = re.compile("|".join(alternatives), re.IGNORECASE | re.ASCII)
+        self.table = re.compile("|".join(alternatives), ROUTE_FLAGS)
         if len(alternatives) != len(routes) or self.table.groups != len(routes):
             raise TypeError("a route table's routes are WordPress routes (wp_path) that name their groups (?P<name>…)")
 
     def resolve(self, path: str):
         found = self.table.fullmatch(path)
         if found is None:
-            raise Resolver404({"tried": [[route] for route in self.routes], "path": path})
-        return self.routes[int(found.lastgroup.removeprefix("route_"))].resolve(path)
+            raise Resolver404({"tried": [[route] for route in self.url_patterns], "path": path})
+        return self.url_patterns[int(found.lastgroup.removeprefix("route_"))].resolve(path)
 
 
 # Methods in the order WordPress lists them.

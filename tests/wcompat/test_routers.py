@@ -82,7 +82,7 @@ def test_a_route_table_finds_the_first_route_that_matches_the_whole_path():
         with pytest.raises(Resolver404):
             resolver.resolve(path)
     # reverse() sees the routes as an include's without a prefix: as if they were the URLconf's own.
-    flat = URLResolver(RegexPattern(r"^/"), table.routes)
+    flat = URLResolver(RegexPattern(r"^/"), table.url_patterns)
     assert resolver.reverse("part", id=3, part="z") == flat.reverse("part", id=3, part="z") == "x/3/z"
 
 
