@@ -7,11 +7,11 @@
 - Django's cursor wrapper makes a new error-translating function (functools.wraps) for each fetch; here a fetch
   runs inside the same translation (`with wrap_database_errors`) without one. A statement with its parameters
   in a list or a tuple goes straight to SQLite, without Django's test for a mapping (an ABC's isinstance).
-
 - Values come back as SQLite stores them (no `detect_types`). With it, the sqlite3 module looks up a converter
-  for every column of every statement it runs (about 60k instructions of a GET, read or not), only for the ORM to
-  convert the value again: the ORM's own converters (dates, times, booleans) take SQLite's text and integers just
-  as well. A raw statement of this project reads its dates as text (customers.sql.column) or parses them itself.
+  for every column of every statement it runs (about 60k instructions of a GET, whether a column has one or not),
+  only for the ORM to convert the value again: the ORM's own converters (dates, times, booleans) take SQLite's
+  text and integers just as well. A raw statement of this project reads its dates as text (customers.sql.column)
+  or parses them itself.
 
 Anything else is Django's backend unchanged. ENGINE "config.sqlite" (config/settings).
 """
@@ -59,7 +59,7 @@ class CursorWrapper(utils.CursorWrapper):
 class DatabaseWrapper(base.DatabaseWrapper):
     def get_connection_params(self):
         params = super().get_connection_params()
-        if "detect_types" not in self.settings_dict["OPTIONS"]:  # still Django's when OPTIONS ask for it
+        if "detect_types" not in self.settings_dict["OPTIONS"]:  # the database's OPTIONS may still ask for them
             params["detect_types"] = 0
         return params
 
